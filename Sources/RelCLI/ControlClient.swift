@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RelControlAPI
+
+/// Calls reld's control API over its Unix socket.
+struct ControlClient {
+    let socketPath: String
+
+    /// Largest answer relctl reads (an export of a big ledger).
+    static let maxResponseBytes = 2 << 30
+
+    /// Sends a request; returns the body of a 2xx answer, or throws a ``CLIError`` that says
+    /// what the daemon refused or why it could not be reached.
+    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+              timeout: TimeAmount = .seconds(60)) async throws -> Data {
+        var uri = path
+        if !query.isEmpty {
+            uri += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+        }
+        guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
+            throw CLIError(.usage, "--socket \"\(socketPath)\": not a usable socket path")
+        }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        } catch {
+            throw unreachable(error)
+        }
+        let bytes: ByteBuffer
+        do {
+            bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
+        } catch {
+            throw CLIError(.unreachable, "reld at \(socketPath) broke off its answer: \(error)")
+        }
+        let data = Data(bytes.readableBytesView)
+        guard (200..<300).contains(response.status.code) else {
+            if let e = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
+                throw CLIError(.refused, e.error.message)
+            }
+            throw CLIError(.refused, "reld answered \(response.status.code) \(response.status.reasonPhrase)")
+        }
+        return data
+    }
+
+    private func unreachable(_ error: any Error) -> CLIError {
+        let text = "\(error)"
+        if text.contains("EACCES") || text.contains("ermission denied") {
+            return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (reld) may use it; ask an admin to run `usermod -aG reld $USER`, then log in again")
+        }
+        return CLIError(.unreachable, """
+            cannot reach reld at \(socketPath) (\(Self.reason(text))).
+            Start it with `reld` (or `systemctl start reld`), or point --socket / RELD_SOCKET at its socket.
+            """)
+    }
+
+    private static func reason(_ text: String) -> String {
+        if text.contains("ENOENT") || text.contains("o such file") { return "no socket there" }
+        if text.contains("ECONNREFUSED") || text.contains("onnection refused") { return "connection refused" }
+        if text.lowercased().contains("timeout") || text.lowercased().contains("deadline") { return "no answer in time" }
+        return text
+    }
+
+    private static func escape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import RelModel
+import TOMLKit
+
+/// Reads `reld.toml` over a configuration, refusing unknown keys and bad values with the file,
+/// line and key, so a typo never silently falls back to a default.
+public enum ConfigFile {
+    /// Applies the file at `path` to `config`.
+    public static func apply(path: String, to config: inout DaemonConfig) throws(ConfigError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigError(file: path, line: nil, key: nil, reason: "cannot read it: \((error as NSError).localizedDescription)")
+        }
+        try apply(text: text, path: path, to: &config)
+    }
+
+    /// Applies TOML `text` (from `path`, for messages) to `config`.
+    public static func apply(text: String, path: String, to config: inout DaemonConfig) throws(ConfigError) {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw ConfigError(file: path, line: error.source.begin.line, key: nil, reason: error.description)
+        } catch {
+            throw ConfigError(file: path, line: nil, key: nil, reason: "\(error)")
+        }
+        for key in table.keys {
+            let value = table[key]!
+            func fail(_ reason: String) -> ConfigError {
+                ConfigError(file: path, line: line(of: key, in: text), key: key, reason: reason)
+            }
+            switch key {
+            case "state_dir":
+                config.stateDirectory = try absolutePath(value, fail)
+            case "socket":
+                config.socketPath = try absolutePath(value, fail)
+            case "socket_group":
+                guard let s = value.string else { throw fail("must be a string (a group name)") }
+                config.socketGroup = s.isEmpty ? nil : s
+            case "socket_mode":
+                guard let s = value.string, let mode = UInt16(s, radix: 8), mode <= 0o777 else {
+                    throw fail("must be an octal mode in quotes, such as \"0660\"")
+                }
+                guard mode & 0o002 == 0 else { throw fail("must not let every user write to the socket (drop the last digit's write bit)") }
+                config.socketMode = mode
+            case "log_level":
+                guard let s = value.string, let level = Logger.Level(rawValue: s) else {
+                    throw fail("must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.logLevel = level
+            case "max_request_bytes", "max_import_bytes":
+                guard let n = value.int, n >= 1024, n <= 4 << 30 else { throw fail("must be a whole number of bytes, 1024 to 4294967296") }
+                if key == "max_request_bytes" { config.maxRequestBytes = n } else { config.maxImportBytes = n }
+            default:
+                throw fail("unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes")
+            }
+        }
+    }
+
+    private static func absolutePath(_ value: any TOMLValueConvertible, _ fail: (String) -> ConfigError) throws(ConfigError) -> String {
+        guard let s = value.string, s.hasPrefix("/") else { throw fail("must be an absolute path in quotes") }
+        return s
+    }
+
+    /// The 1-based line where `key` is set, found by reading the text (TOMLKit keeps no positions
+    /// for values that parse).
+    static func line(of key: String, in text: String) -> Int? {
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            guard line.hasPrefix(key) else { continue }
+            let rest = line.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
+            if rest.hasPrefix("=") { return n + 1 }
+        }
+        return nil
+    }
+}
+
+/// A config file that reld cannot use: which file, line and key, and why.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public var file: String
+    /// The 1-based line, when known.
+    public var line: Int?
+    /// The key, when one is at fault.
+    public var key: String?
+    /// What is wrong.
+    public var reason: String
+
+    /// `FILE:LINE: key "KEY": REASON`.
+    public var description: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        s += ": "
+        if let key { s += "key \(JSONText.quoted(key)): " }
+        return s + reason
+    }
+}

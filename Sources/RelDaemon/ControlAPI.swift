@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import OrderedCollections
+import RelControlAPI
+import RelModel
+import RelStore
+
+/// The control API's handlers: decode and check the request, call the store, encode the answer.
+struct ControlAPI: Sendable {
+    let database: AppDatabase
+    let config: DaemonConfig
+    let startedAt: Date
+
+    /// Adds every route to `router`.
+    func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: ErrorMiddleware())
+        router.get(RouterPath(Routes.status)) { _, _ in try await self.status() }
+        router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
+        router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
+        router.get("/v1/records/:id") { _, context in try await self.show(context.parameters.require("id")) }
+        router.patch("/v1/records/:id") { request, context in try await self.edit(request, context) }
+        router.delete("/v1/records/:id") { _, context in try await self.delete(context.parameters.require("id")) }
+        router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
+        router.get(RouterPath(Routes.export)) { _, _ in try await self.export() }
+    }
+
+    func status() async throws -> Response {
+        let stats = try await database.statistics()
+        let formatter = ISO8601DateFormatter()
+        let body = StatusResponse(
+            version: RelVersion.current, startedAt: formatter.string(from: startedAt),
+            uptimeSeconds: (Date().timeIntervalSince(startedAt) * 10).rounded() / 10, nodeID: database.nodeID,
+            records: RecordCounts(event: stats.counts[.event] ?? 0, agreement: stats.counts[.agreement] ?? 0, deleted: stats.deleted),
+            pendingChanges: stats.pendingChanges,
+            database: DatabaseInfo(path: database.path, sizeBytes: stats.sizeBytes), socket: config.socketPath)
+        return try Self.json(body)
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let query: ListQuery
+        do {
+            query = try ListQuery(items: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
+        } catch { throw APIError.badRequest("query parameter \(error)") }
+        var filter = RecordFilter()
+        filter.kind = query.kind
+        filter.category = query.category
+        filter.parties = query.parties
+        filter.since = query.since
+        filter.until = query.until
+        filter.text = query.text
+        filter.limit = query.limit
+        filter.offset = query.offset
+        let (docs, total) = try await database.list(filter)
+        // Stored documents are canonical JSON already: splice them rather than decode and re-encode.
+        var text = "{\"records\":[" + docs.joined(separator: ",") + "],\"total\":\(total)}"
+        text.append("\n")
+        return Self.raw(text, status: .ok)
+    }
+
+    func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let json = try await Self.body(request, limit: config.maxRequestBytes)
+        let record: Record
+        do {
+            record = try RecordValidator.record(from: json) { UUID().uuidString.lowercased() }
+        } catch { throw APIError(validation: error) }
+        try await database.create(record)
+        context.logger.info("record created", metadata: ["id": "\(record.id)", "kind": "\(record.kind.rawValue)"])
+        return try Self.json(CreatedResponse(id: record.id), status: .created)
+    }
+
+    func show(_ id: String) async throws -> Response {
+        let record = try await database.record(id: id)
+        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    }
+
+    func edit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let json = try await Self.body(request, limit: config.maxRequestBytes)
+        guard let envelope = json.objectValue, envelope.keys.allSatisfy({ $0 == "set" }),
+              let edits = envelope["set"]?.objectValue
+        else { throw APIError.badRequest("body must be {\"set\": {\"FIELD\": VALUE, ...}}") }
+        guard !edits.isEmpty else { throw APIError.badRequest("\"set\" is empty: name at least one field to change") }
+        let record = try await database.update(id: id, edits: edits)
+        context.logger.info("record edited", metadata: ["id": "\(id)", "fields": "\(edits.keys.joined(separator: ","))"])
+        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    }
+
+    func delete(_ id: String) async throws -> Response {
+        try await database.delete(id: id)
+        return try Self.json(DeletedResponse(id: id))
+    }
+
+    func importRecords(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let json = try await Self.body(request, limit: config.maxImportBytes)
+        guard let items = json.arrayValue else {
+            throw APIError.badRequest("body must be a JSON array of records, not \(json.typeName)")
+        }
+        var records: [Record] = []
+        records.reserveCapacity(items.count)
+        var seen: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            do throws(ValidationError) {
+                let record = try RecordValidator.record(from: item) { UUID().uuidString.lowercased() }
+                if let first = seen[record.id] {
+                    throw ValidationError(field: "id", value: JSONText.quoted(record.id),
+                                          reason: "appears twice in this import (also record \(first + 1))", recordID: record.id)
+                }
+                seen[record.id] = index
+                records.append(record)
+            } catch {
+                var e = error
+                e.recordIndex = index
+                throw APIError(validation: e)
+            }
+        }
+        let summary = try await database.importRecords(records)
+        context.logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
+        return try Self.json(ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
+    }
+
+    func export() async throws -> Response {
+        let docs = try await database.exportDocuments()
+        // One record per line: valid JSON that diffs and greps well, and `import` takes back.
+        let text = docs.isEmpty ? "[]\n" : "[\n" + docs.joined(separator: ",\n") + "\n]\n"
+        return Self.raw(text, status: .ok)
+    }
+
+    // MARK: - Helpers
+
+    static func body(_ request: Request, limit: Int) async throws -> JSONValue {
+        var request = request
+        let buffer = try await request.collectBody(upTo: limit)
+        guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; send JSON") }
+        do {
+            return try JSONValue.parse(Data(buffer.readableBytesView))
+        } catch { throw APIError.badRequest(error.description) }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func raw(_ text: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import RelControlAPI
+
+/// Everything reld needs to know to run: built-in defaults, then the config file, then flags.
+public struct DaemonConfig: Sendable, Equatable {
+    /// Where the database and lock file live.
+    public var stateDirectory: String
+    /// The control socket.
+    public var socketPath: String
+    /// Group that owns the control socket; `nil` keeps reld's own group.
+    public var socketGroup: String?
+    /// Permission bits of the control socket.
+    public var socketMode: UInt16 = 0o660
+    /// Least severe level logged.
+    public var logLevel: Logger.Level = .info
+    /// Largest request body accepted on most routes.
+    public var maxRequestBytes = 1 << 20
+    /// Largest request body accepted by `POST /v1/import`.
+    public var maxImportBytes = 512 << 20
+
+    /// The defaults for this user: system paths as root (or under systemd), XDG paths otherwise.
+    public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
+        let paths = DefaultPaths(environment: environment)
+        return DaemonConfig(stateDirectory: paths.stateDirectory, socketPath: paths.socket,
+                            socketGroup: paths.isSystem ? "reld" : nil)
+    }
+
+    /// Creates a configuration.
+    public init(stateDirectory: String, socketPath: String, socketGroup: String?) {
+        self.stateDirectory = stateDirectory
+        self.socketPath = socketPath
+        self.socketGroup = socketGroup
+    }
+}
+

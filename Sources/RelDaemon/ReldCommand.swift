@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RelControlAPI
+
+/// `reld`: the command line of the daemon.
+public struct ReldCommand: AsyncParsableCommand {
+    /// Help text and version.
+    public static let configuration = CommandConfiguration(
+        commandName: "reld",
+        abstract: "The reld records daemon: keeps the local ledger of events and agreements.",
+        discussion: """
+            reld keeps a SQLite store in its state directory and serves the control API on a Unix \
+            socket for relctl. Settings come from built-in defaults, then the config file, then these \
+            options. Without --config it reads $CONFIGURATION_DIRECTORY/reld.toml, /etc/reld/reld.toml \
+            (root) or ~/.config/reld/reld.toml if present.
+
+            Exit status: 0 after a clean shutdown (SIGTERM, SIGINT); 1 when it cannot run (state \
+            directory in use, socket taken, damaged database); 78 for a bad config file or option.
+            """,
+        version: RelVersion.current
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Config file (TOML).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the database and lock file.", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Path of the control socket.", valueName: "path"))
+    var socket: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    /// Creates the command (ArgumentParser fills it in).
+    public init() {}
+
+    /// Parses the arguments and runs; exits with the documented status.
+    public static func runMain() async -> Never {
+        do {
+            let command = try parseAsRoot()
+            guard let reld = command as? ReldCommand else {
+                // --help and --version are answered during parsing; nothing else lands here.
+                exit(withError: nil)
+            }
+            try await reld.run()
+            exit(withError: nil)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Loads the configuration and runs the daemon.
+    public func run() async throws {
+        let config: DaemonConfig
+        do { config = try loadConfig() } catch {
+            FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let journal = JournalLogHandler.stderrIsJournal
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: journal) }
+        let logger = Logger(label: "reld")
+        logger.info("starting reld \(RelVersion.current)", metadata: ["state_dir": "\(config.stateDirectory)", "socket": "\(config.socketPath)"])
+        do {
+            try await Daemon(config: config, logger: logger).run()
+        } catch {
+            logger.critical("\(error)")
+            if !journal { FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+
+    func loadConfig() throws -> DaemonConfig {
+        let environment = ProcessInfo.processInfo.environment
+        var config = DaemonConfig.defaults(environment: environment)
+        if let path = self.config {
+            try ConfigFile.apply(path: path, to: &config)
+        } else {
+            let fallback = DefaultPaths(environment: environment).configFile
+            if FileManager.default.fileExists(atPath: fallback) { try ConfigFile.apply(path: fallback, to: &config) }
+        }
+        if let stateDir { config.stateDirectory = Self.absolute(stateDir) }
+        if let socket { config.socketPath = Self.absolute(socket) }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw DaemonError("--log-level \"\(logLevel)\": must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
+        return config
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}

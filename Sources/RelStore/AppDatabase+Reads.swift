@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import RelModel
+
+/// A record as stored, with its tombstone flag and clock stamps.
+struct StoredRecord {
+    var record: Record
+    var deleted: Bool
+    var createdHLC: HLCTimestamp
+}
+
+/// Which records `list` returns.
+public struct RecordFilter: Sendable, Equatable {
+    /// Only this kind.
+    public var kind: RecordKind?
+    /// Only this category.
+    public var category: String?
+    /// Records that involve every one of these parties.
+    public var parties: [String] = []
+    /// Records whose date span reaches this date or later.
+    public var since: PartialDate?
+    /// Records whose date span starts on or before this date.
+    public var until: PartialDate?
+    /// Case-insensitive text to find in title, notes, tags, actors, place and source.
+    public var text: String?
+    /// At most this many records.
+    public var limit = 1000
+    /// Skip this many first.
+    public var offset = 0
+
+    /// A filter that matches everything, up to the default limit.
+    public init() {}
+}
+
+/// Figures about the store, for `relctl status`.
+public struct StoreStatistics: Sendable, Equatable {
+    /// Live records of each kind.
+    public var counts: [RecordKind: Int]
+    /// Deleted records (tombstones).
+    public var deleted: Int
+    /// Changes made here and not yet pushed to a feed.
+    public var pendingChanges: Int
+    /// Size of the database file and its write-ahead log, in bytes.
+    public var sizeBytes: Int64
+}
+
+extension AppDatabase {
+    func stored(_ db: Database, id: String) throws -> StoredRecord? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT doc, deleted, created_hlc FROM records WHERE id = ?"), arguments: [id])
+        else { return nil }
+        return StoredRecord(record: try Self.decode(row["doc"]), deleted: row["deleted"],
+                            createdHLC: HLCTimestamp(rawValue: row["created_hlc"]))
+    }
+
+    static func decode(_ doc: String) throws -> Record {
+        try RecordValidator.record(from: try JSONValue.parse(doc)) { "" }
+    }
+
+    /// The live record with this id.
+    public func record(id: String) async throws -> Record {
+        try await read { db in
+            guard let s = try self.stored(db, id: id), !s.deleted else { throw StoreError.notFound(id: id) }
+            return s.record
+        }
+    }
+
+    /// Records matching `filter`, sorted by date (unknown dates last), as canonical JSON texts,
+    /// with the number that match in all.
+    public func list(_ filter: RecordFilter) async throws -> (documents: [String], total: Int) {
+        var conditions = ["deleted = 0"]
+        var arguments = StatementArguments()
+        if let kind = filter.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+        }
+        if let category = filter.category {
+            conditions.append("category = ?")
+            arguments += [category]
+        }
+        for party in filter.parties {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(records.parties) WHERE value = ?)")
+            arguments += [party]
+        }
+        if let since = filter.since {
+            conditions.append("date_hi >= ?")
+            arguments += [since.earliest]
+        }
+        if let until = filter.until {
+            conditions.append("date_lo <= ?")
+            arguments += [until.latest]
+        }
+        if let text = filter.text, !text.isEmpty {
+            conditions.append("instr(search, ?) > 0")
+            arguments += [text.lowercased()]
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let filterArguments = arguments
+        let pageArguments = arguments + [filter.limit, filter.offset]
+        return try await read { db in
+            let docs = try String.fetchAll(db, sql: """
+                SELECT doc FROM records WHERE \(whereClause)
+                ORDER BY date_lo IS NULL, date_lo, date_hi, id LIMIT ? OFFSET ?
+                """, arguments: pageArguments)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(whereClause)", arguments: filterArguments) ?? 0
+            return (docs, total)
+        }
+    }
+
+    /// Every live record as canonical JSON text, sorted by id.
+    public func exportDocuments() async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT doc FROM records WHERE deleted = 0 ORDER BY id")
+        }
+    }
+
+    /// Counts and sizes for `status`.
+    public func statistics() async throws -> StoreStatistics {
+        let (counts, deleted, pending) = try await read { db in
+            var counts: [RecordKind: Int] = [:]
+            for kind in RecordKind.allCases { counts[kind] = 0 }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) AS n FROM records WHERE deleted = 0 GROUP BY kind") {
+                if let kind = RecordKind(rawValue: row["kind"]) { counts[kind] = row["n"] }
+            }
+            let deleted = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE deleted = 1") ?? 0
+            let pushed = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pushed_seq'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM changes WHERE node = ? AND node_seq > ?",
+                                           arguments: [self.nodeID, pushed]) ?? 0
+            return (counts, deleted, pending)
+        }
+        var size: Int64 = 0
+        for suffix in ["", "-wal"] {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
+            size += (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return StoreStatistics(counts: counts, deleted: deleted, pendingChanges: pending, sizeBytes: size)
+    }
+
+    /// The change log, oldest first (for tests and, later, for sync).
+    public func changes(after seq: Int64 = 0, limit: Int = 10_000) async throws -> [Change] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT record_id, field, value, hlc, node FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [seq, limit]).map { row in
+                Change(recordID: row["record_id"], field: row["field"], value: try JSONValue.parse(row["value"] as String),
+                       hlc: HLCTimestamp(rawValue: row["hlc"]), node: row["node"])
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import GRDB
+import OrderedCollections
+import RelModel
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+    /// Records that were new.
+    public var created = 0
+    /// Records that existed and had fields changed (or were deleted and came back).
+    public var updated = 0
+    /// Records that were already exactly so.
+    public var unchanged = 0
+}
+
+extension AppDatabase {
+    /// Stores a new record; fails with ``StoreError/alreadyExists(id:)`` if the id is taken.
+    public func create(_ record: Record) async throws {
+        try await write { db in
+            if try self.stored(db, id: record.id) != nil { throw StoreError.alreadyExists(id: record.id) }
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            try self.insertNew(record, log: &log, hlc: self.tick())
+        }
+    }
+
+    /// Applies `edits` (field names or dotted paths to values) to a record and returns the result.
+    /// Only fields whose values change are written and logged.
+    public func update(id: String, edits: OrderedDictionary<String, JSONValue>) async throws -> Record {
+        try await write { db in
+            guard let current = try self.stored(db, id: id), !current.deleted else { throw StoreError.notFound(id: id) }
+            let updated = try RecordValidator.applying(edits, to: current.record)
+            let changed = updated.changedFields(from: current.record)
+            guard !changed.isEmpty else { return updated }
+            let hlc = self.tick()
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            for field in changed { try log.append(id, field, updated.fields[field]!, hlc) }
+            try self.save(db, updated, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
+            return updated
+        }
+    }
+
+    /// Deletes a record, keeping a tombstone (and its last values) so the deletion can sync.
+    public func delete(id: String) async throws {
+        try await write { db in
+            guard let current = try self.stored(db, id: id), !current.deleted else { throw StoreError.notFound(id: id) }
+            let hlc = self.tick()
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            try log.append(id, Change.deletedField, .bool(true), hlc)
+            try self.save(db, current.record, deleted: true, createdHLC: current.createdHLC, updatedHLC: hlc)
+        }
+    }
+
+    /// Stores many records in one transaction: new ones are created, existing ones get the fields
+    /// that differ, identical ones are left alone. If any fails, nothing is written.
+    public func importRecords(_ records: [Record]) async throws -> ImportSummary {
+        try await write { db in
+            var summary = ImportSummary()
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            for (index, record) in records.enumerated() {
+                guard let current = try self.stored(db, id: record.id) else {
+                    try self.insertNew(record, log: &log, hlc: self.tick())
+                    summary.created += 1
+                    continue
+                }
+                guard current.record.kind == record.kind else {
+                    throw ValidationError(field: "kind", value: JSONText.quoted(record.kind.rawValue),
+                                          reason: "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
+                                          recordIndex: index, recordID: record.id)
+                }
+                let changed = record.changedFields(from: current.record)
+                guard !changed.isEmpty || current.deleted else {
+                    summary.unchanged += 1
+                    continue
+                }
+                let hlc = self.tick()
+                for field in changed { try log.append(record.id, field, record.fields[field]!, hlc) }
+                if current.deleted { try log.append(record.id, Change.deletedField, .bool(false), hlc) }
+                try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
+                summary.updated += 1
+            }
+            return summary
+        }
+    }
+
+    private func insertNew(_ record: Record, log: inout ChangeWriter, hlc: HLCTimestamp) throws {
+        try log.append(record.id, Change.kindField, .string(record.kind.rawValue), hlc)
+        for (field, value) in record.fields { try log.append(record.id, field, value, hlc) }
+        try save(log.db, record, deleted: false, createdHLC: hlc, updatedHLC: hlc)
+    }
+
+    /// Writes the current state of a record (the row that queries read).
+    func save(_ db: Database, _ record: Record, deleted: Bool, createdHLC: HLCTimestamp, updatedHLC: HLCTimestamp) throws {
+        let date = record.date
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, search, deleted, created_hlc, updated_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                doc = excluded.doc, title = excluded.title, category = excluded.category,
+                date_lo = excluded.date_lo, date_hi = excluded.date_hi, parties = excluded.parties,
+                search = excluded.search, deleted = excluded.deleted, updated_hlc = excluded.updated_hlc
+            """)
+        try statement.execute(arguments: [
+            record.id, record.kind.rawValue, JSONText.compact(record.json), record.title, record.category,
+            date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []), record.searchText,
+            deleted, createdHLC.rawValue, updatedHLC.rawValue,
+        ])
+    }
+}
+
+/// Appends to the change log and keeps each field's stamp, numbering this node's changes.
+struct ChangeWriter {
+    let db: Database
+    let node: String
+    private var nextSeq: Int64?
+
+    init(db: Database, node: String) {
+        self.db = db
+        self.node = node
+    }
+
+    mutating func append(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
+        let seq: Int64
+        if let next = nextSeq {
+            seq = next
+        } else {
+            seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
+        }
+        nextSeq = seq + 1
+        try db.cachedStatement(sql: """
+            INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [recordID, field, JSONText.compact(value), hlc.rawValue, node, seq])
+        try db.cachedStatement(sql: """
+            INSERT INTO field_stamps (record_id, field, hlc, node) VALUES (?, ?, ?, ?)
+            ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node
+            """).execute(arguments: [recordID, field, hlc.rawValue, node])
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import RelModel
+import Synchronization
+
+/// The node's SQLite database: owns the connection pool, migrates the schema when it opens, and
+/// performs every read and write of records and the change log.
+///
+/// Follows GRDB's `AppDatabase` pattern: one value owns the writer; nothing else opens the file.
+public struct AppDatabase: Sendable {
+    /// The pool: one writer, concurrent readers (WAL mode).
+    let writer: DatabasePool
+    /// This node's id, created on first open and kept in the database.
+    public let nodeID: String
+    /// The database file.
+    public let path: String
+    let clock: ClockBox
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.label = "reld"
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // FULL: a transaction reported as committed survives power loss, not only a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            writer = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(writer)
+            let (node, last) = try writer.write { db -> (String, Int64) in
+                let node: String
+                if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node_id'") {
+                    node = existing
+                } else {
+                    node = UUID().uuidString.lowercased()
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('node_id', ?)", arguments: [node])
+                }
+                let last = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM changes") ?? 0
+                return (node, last)
+            }
+            nodeID = node
+            clock = ClockBox(HybridLogicalClock(last: HLCTimestamp(rawValue: last)))
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Maps SQLite failures to errors that say what to do.
+    static func translate(_ error: any Error, path: String) -> StoreError {
+        guard let db = error as? DatabaseError else {
+            return .damaged(path: path, reason: "\(error)")
+        }
+        switch db.resultCode {
+        case .SQLITE_FULL: return .diskFull(path: path)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .damaged(path: path, reason: db.message ?? "\(db.resultCode)")
+        default: return .damaged(path: path, reason: db.message ?? "\(db.resultCode)")
+        }
+    }
+
+    /// Runs `body` in one write transaction, mapping database failures to ``StoreError``.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` on a reader.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Succeeds when the database answers a query: the watchdog's health check.
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// Closes every connection; later calls fail.
+    public func close() async throws {
+        try writer.close()
+    }
+
+    /// The next timestamp of this node's clock.
+    func tick() -> HLCTimestamp {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return clock.mutex.withLock { $0.tick(nowMillis: now) }
+    }
+}
+
+/// Holds the node's clock behind a lock, shared by every copy of ``AppDatabase``.
+final class ClockBox: Sendable {
+    let mutex: Mutex<HybridLogicalClock>
+    init(_ clock: HybridLogicalClock) { mutex = Mutex(clock) }
+}

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The directory that holds one node's database, locked so that only one reld uses it at a time.
+///
+/// The lock is an `flock` on `reld.lock`: the kernel drops it when the process dies, even by
+/// `kill -9`, so a crash never leaves a stale lock behind.
+public final class StateDirectory: Sendable {
+    /// The directory.
+    public let path: String
+    private let lockFD: Int32
+
+    /// The database file inside the directory.
+    public var databasePath: String { path + "/reld.sqlite" }
+
+    /// Creates the directory if needed (mode 0700) and takes its lock.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StoreError.stateDirectory(path: path, reason: "cannot create it: \(Self.reason(error))")
+        }
+        let lockPath = path + "/reld.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError.stateDirectory(path: path, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            close(fd)
+            throw StoreError.locked(path: path, pid: Int32(holder))
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(fd, 0)
+        _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        lockFD = fd
+    }
+
+    deinit {
+        close(lockFD)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,3 @@
+import RelCLI
+
+await Relctl.runMain()

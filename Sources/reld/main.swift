@@ -1,0 +1,3 @@
+import RelDaemon
+
+await ReldCommand.runMain()
