@@ -1,4 +1,7 @@
 import AsyncHTTPClient
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -21,6 +24,11 @@ struct ControlClient {
         }
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
             throw CLIError(.usage, "--socket \"\(socketPath)\": not a usable socket path")
+        }
+        do {
+            try UnixSocketProbe.probe(socketPath)
+        } catch {
+            throw unreachable(error)
         }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
@@ -50,22 +58,19 @@ struct ControlClient {
         return data
     }
 
-    private func unreachable(_ error: any Error) -> CLIError {
-        let text = "\(error)"
-        if text.contains("EACCES") || text.contains("ermission denied") {
+    private func unreachable(_ error: UnixSocketProbe.Errno) -> CLIError {
+        if error.isDenied {
             return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (reld) may use it; ask an admin to run `usermod -aG reld $USER`, then log in again")
         }
+        let reason = error.isMissing ? "no socket there" : error.code == ECONNREFUSED ? "connection refused: reld is not running" : error.description
         return CLIError(.unreachable, """
-            cannot reach reld at \(socketPath) (\(Self.reason(text))).
+            cannot reach reld at \(socketPath) (\(reason)).
             Start it with `reld` (or `systemctl start reld`), or point --socket / RELD_SOCKET at its socket.
             """)
     }
 
-    private static func reason(_ text: String) -> String {
-        if text.contains("ENOENT") || text.contains("o such file") { return "no socket there" }
-        if text.contains("ECONNREFUSED") || text.contains("onnection refused") { return "connection refused" }
-        if text.lowercased().contains("timeout") || text.lowercased().contains("deadline") { return "no answer in time" }
-        return text
+    private func unreachable(_ error: any Error) -> CLIError {
+        CLIError(.unreachable, "reld at \(socketPath) did not answer: \(error)")
     }
 
     private static func escape(_ s: String) -> String {

@@ -40,6 +40,8 @@ struct APIError: Error, HTTPResponseError {
         case let e as APIError: self = e
         case let e as ValidationError: self.init(validation: e)
         case let e as StoreError: self.init(store: e)
+        case is NIOTooManyBytesError:
+            self.init(.contentTooLarge, "payload_too_large", "request body is larger than this route accepts; raise max_request_bytes or max_import_bytes in reld.toml, or split the input")
         case let e as HTTPError where e.status == .contentTooLarge:
             self.init(.contentTooLarge, "payload_too_large", "request body is larger than this route accepts; raise max_request_bytes or max_import_bytes in reld.toml, or split the input")
         case let e as HTTPError:

@@ -39,12 +39,12 @@ public struct ReldCommand: AsyncParsableCommand {
     /// Parses the arguments and runs; exits with the documented status.
     public static func runMain() async -> Never {
         do {
-            let command = try parseAsRoot()
-            guard let reld = command as? ReldCommand else {
-                // --help and --version are answered during parsing; nothing else lands here.
-                exit(withError: nil)
+            var command = try parseAsRoot()
+            if let reld = command as? ReldCommand {
+                try await reld.run()
+            } else {
+                try command.run()  // `reld help`
             }
-            try await reld.run()
             exit(withError: nil)
         } catch {
             exit(withError: error)

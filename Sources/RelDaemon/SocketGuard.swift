@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import RelControlAPI
 
 /// Makes sure reld never takes over a live control socket.
 ///
@@ -29,42 +30,28 @@ enum SocketGuard {
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
             throw DaemonError("\(path) exists and is not a socket; remove it or choose another --socket")
         }
-        if isLive(path) {
+        if UnixSocketProbe.isLive(path) {
             throw DaemonError("another reld is already serving on \(path); stop it first (relctl status shows it), or give this one another --socket")
         }
         unlink(path)
     }
 
-    /// Whether something accepts connections on the socket at `path`.
-    static func isLive(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        return result == 0
-    }
-
     /// Gives the socket its mode and group, so that members of the control group (and only they)
     /// can connect.
     static func setAccess(_ path: String, mode: UInt16, group: String?) throws(DaemonError) {
-        if let group {
-            guard let entry = getgrnam(group) else {
-                throw DaemonError("group \(group) does not exist, so the socket keeps reld's own group; create it (systemd-sysusers) or set socket_group")
-            }
-            guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
-                throw DaemonError("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
-            }
-        }
         guard chmod(path, mode_t(mode)) == 0 else {
             throw DaemonError("cannot set mode of \(path): \(String(cString: strerror(errno)))")
+        }
+        guard let group else { return }
+        guard let entry = getgrnam(group) else {
+            throw DaemonError("group \(group) does not exist, so the socket keeps reld's own group; create it (systemd-sysusers) or set socket_group")
+        }
+        var info = stat()
+        // Under systemd the socket is born with the right group; skipping chown(2) then lets
+        // the unit forbid the @chown system calls.
+        let alreadyOwned = stat(path, &info) == 0 && info.st_gid == entry.pointee.gr_gid
+        guard alreadyOwned || chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+            throw DaemonError("cannot give \(path) to group \(group): \(String(cString: strerror(errno)))")
         }
     }
 }

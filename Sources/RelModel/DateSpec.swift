@@ -115,7 +115,9 @@ public struct DateSpec: Sendable, Hashable {
         } else {
             self.init(type: .instant, start: try PartialDate(parsing: text), end: nil, approximate: approximate)
         }
-        do { try validate() } catch { throw DateError(error.reason) }
+        do { try validate() } catch {
+            throw DateError([error.path, error.value.flatMap(\.stringValue), error.reason].compactMap { $0 }.joined(separator: " "))
+        }
     }
 }
 

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tries a connection to a Unix stream socket and reports the `errno` of a failure.
+///
+/// reld uses it to tell a live control socket from a stale one; relctl uses it to say at once why
+/// reld cannot be reached (an HTTP client retries a failed connect until its deadline).
+public enum UnixSocketProbe {
+    /// Connects to `path` and closes again; throws the `errno` of a failure.
+    public static func probe(_ path: String) throws(Errno) {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Errno(errno) }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Errno(ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else { throw Errno(errno) }
+    }
+
+    /// Whether something accepts connections at `path`.
+    public static func isLive(_ path: String) -> Bool {
+        (try? probe(path)) != nil
+    }
+
+    /// An `errno` value with its message.
+    public struct Errno: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The number, e.g. `ENOENT`.
+        public var code: Int32
+        init(_ code: Int32) { self.code = code }
+        /// `strerror`'s text.
+        public var description: String { String(cString: strerror(code)) }
+        /// No such file: no socket there.
+        public var isMissing: Bool { code == ENOENT || code == ENOTDIR }
+        /// Permission denied.
+        public var isDenied: Bool { code == EACCES || code == EPERM }
+    }
+}
