@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "relctl", dependencies: ["RelCLI"]),
         .testTarget(name: "RelModelTests", dependencies: ["RelModel"]),
         .testTarget(name: "RelStoreTests", dependencies: ["RelStore", "RelModel"]),
-        .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon"]),
+        .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon", "RelControlAPI"]),
         .testTarget(name: "RelCLITests", dependencies: ["RelCLI", "RelControlAPI"], resources: [.copy("Golden")]),
         .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"]),
     ]

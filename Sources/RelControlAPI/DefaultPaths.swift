@@ -30,6 +30,6 @@ public struct DefaultPaths: Sendable {
         socket = (first(env["RUNTIME_DIRECTORY"]) ?? runtimeBase) + "/reld.sock"
         configFile = (first(env["CONFIGURATION_DIRECTORY"])
             ?? (root ? "/etc/reld" : (first(env["XDG_CONFIG_HOME"]) ?? home + "/.config") + "/reld")) + "/reld.toml"
-        isSystem = root || env["STATE_DIRECTORY"] != nil
+        isSystem = root || first(env["STATE_DIRECTORY"]) != nil
     }
 }

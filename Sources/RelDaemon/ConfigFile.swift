@@ -64,8 +64,9 @@ public enum ConfigFile {
     /// The 1-based line where `key` is set, found by reading the text (TOMLKit keeps no positions
     /// for values that parse).
     static func line(of key: String, in text: String) -> Int? {
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("[\(key)]") || line.hasPrefix("[[\(key)]]") { return n + 1 }
             guard line.hasPrefix(key) else { continue }
             let rest = line.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
             if rest.hasPrefix("=") { return n + 1 }

@@ -57,7 +57,9 @@ public enum FieldInput {
             found = f
             switch f.type {
             case .object(let sub, _): fields = sub
-            case .date: fields = ["type", "start", "end", "precision", "approximate"].map { SchemaField($0, .text(maxLength: 20, nonEmpty: true)) }
+            case .date:
+                fields = ["type", "start", "end", "precision"].map { SchemaField($0, .text(maxLength: 20, nonEmpty: true)) }
+                    + [SchemaField("approximate", .boolean)]
             default: fields = []
             }
         }
@@ -66,8 +68,12 @@ public enum FieldInput {
 
     private static func value(_ text: String, type: SchemaField.ValueType, name: String) throws(FieldError) -> JSONValue {
         let trimmed = text.trimmingSpaces
-        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
-            if let json = try? JSONValue.parse(trimmed) { return json }
+        switch type {
+        case .list, .object, .date:
+            // Structured fields also take JSON; text fields keep `[15]` as text.
+            if trimmed.hasPrefix("{") || trimmed.hasPrefix("["), let json = try? JSONValue.parse(trimmed) { return json }
+        default:
+            break
         }
         switch type {
         case .integer, .number:

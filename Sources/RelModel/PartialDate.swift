@@ -68,9 +68,9 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
         return "\(Self.pad(year, 4))-\(Self.pad(m, 2))-\(Self.pad(day ?? Self.daysIn(month: m, year: year), 2))"
     }
 
-    /// Orders by earliest possible day, then coarser before finer.
+    /// Orders by earliest possible day, then coarser before finer (`2023` before `2023-01`).
     public static func < (a: PartialDate, b: PartialDate) -> Bool {
-        (a.earliest, a.latest) < (b.earliest, b.latest)
+        a.earliest != b.earliest ? a.earliest < b.earliest : a.latest > b.latest
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

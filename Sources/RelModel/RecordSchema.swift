@@ -48,7 +48,9 @@ public enum RecordSchema {
         SchemaField("actors", .list(actor, nonEmpty: false, unique: false), default: []),
         SchemaField("location", location, nullable: true, default: .null),
         SchemaField("claim_status", .oneOf(Vocabulary.claimStatuses), default: "reported"),
-        SchemaField("codes", codes, default: .object([:])),
+        SchemaField("codes", codes, default: [
+            "cameo_event_code": nil, "cameo_root": nil, "quad_class": nil, "acled_event_type": nil, "acled_sub_event_type": nil,
+        ]),
         SchemaField("source", source, nullable: true, default: .null),
         SchemaField("notes", .text(maxLength: 100_000, nonEmpty: false), default: ""),
         SchemaField("related_ids", .list(.recordID, nonEmpty: false, unique: true), default: []),

@@ -58,7 +58,9 @@ public enum RecordValidator {
                                       recordID: record.id)
             }
             do { try set(&json, parts[...], to: value) } catch {
-                throw error.under(parts[0]).validationError
+                var e = error.validationError
+                e.recordID = record.id
+                throw e
             }
         }
         return try self.record(from: json) { record.id }

@@ -102,6 +102,7 @@ enum SchemaChecker {
             switch value {
             case .int(let i): n = i
             case .double(let d) where d == d.rounded() && abs(d) < 1e15: n = Int64(d)
+            case .double: throw FieldError("", value, "must be a whole number")
             default: throw wrongType(value, "a whole number")
             }
             guard range.contains(n) else { throw FieldError("", value, "must be \(range.lowerBound)-\(range.upperBound)") }

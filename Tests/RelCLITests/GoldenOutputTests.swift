@@ -1,0 +1,64 @@
+import Foundation
+import RelControlAPI
+import RelModel
+import Testing
+
+@testable import RelCLI
+
+/// relctl's human output, pinned by golden files in Golden/. After an intended change, rewrite
+/// them with `UPDATE_GOLDEN=1 swift test --filter RelCLITests` and review the diff.
+@Suite struct GoldenOutputTests {
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    static func seed() throws -> [JSONValue] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = root.deletingLastPathComponent().appendingPathComponent("shared/data/seed-records.json")
+        let records = try #require(try JSONValue.parse(Data(contentsOf: url)).arrayValue)
+        // Canonical form, as reld sends records.
+        return try records.map { try RecordValidator.record(from: $0) { "unused" }.json }
+    }
+
+    func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let url = Self.goldenDirectory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "output differs from Golden/\(name)", sourceLocation: sourceLocation)
+    }
+
+    @Test func status() throws {
+        let status = StatusResponse(
+            version: "0.1.0", startedAt: "2026-11-30T08:00:00Z", uptimeSeconds: 7384.2,
+            nodeID: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", records: RecordCounts(event: 46, agreement: 7, deleted: 2),
+            pendingChanges: 1, database: DatabaseInfo(path: "/var/lib/reld/reld.sqlite", sizeBytes: 1_258_291),
+            socket: "/run/reld/reld.sock")
+        try expectGolden(HumanOutput.status(status), "status.txt")
+    }
+
+    @Test func list() throws {
+        let records = Array(try Self.seed().prefix(12))
+        try expectGolden(HumanOutput.list(records, total: 53, offset: 0), "list.txt")
+        try expectGolden(HumanOutput.list([], total: 0, offset: 0), "list-empty.txt")
+    }
+
+    @Test func showEventAndAgreement() throws {
+        let seed = try Self.seed()
+        let event = try #require(seed.first { $0["id"] == "mlru-e21" })
+        let agreement = try #require(seed.first { $0["id"] == "mlru-a01" })
+        try expectGolden(HumanOutput.record(event), "show-event.txt")
+        try expectGolden(HumanOutput.record(agreement), "show-agreement.txt")
+    }
+
+    @Test func importSummary() throws {
+        try expectGolden(HumanOutput.importSummary(ImportResponse(created: 53, updated: 0, unchanged: 0)), "import.txt")
+    }
+
+    @Test func globalOptionsMayComeFirst() {
+        #expect(hoistingGlobalOptions(["--socket", "/s", "--json", "status"]) == ["status", "--socket", "/s", "--json"])
+        #expect(hoistingGlobalOptions(["--json", "list", "--kind", "event"]) == ["list", "--json", "--kind", "event"])
+        #expect(hoistingGlobalOptions(["--version"]) == ["--version"])
+        #expect(hoistingGlobalOptions(["status", "--json"]) == ["status", "--json"])
+    }
+}
