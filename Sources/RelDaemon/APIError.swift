@@ -55,8 +55,9 @@ struct APIError: Error, HTTPResponseError {
         var headers = self.headers
         headers[.contentType] = "application/json"
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(ErrorResponse(body))
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(ErrorResponse(body))
+        data.append(0x0A)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -39,9 +39,14 @@ struct ControlAPI: Sendable {
 
     func list(_ request: Request) async throws -> Response {
         let query: ListQuery
-        do {
+        do throws(QueryError) {
             query = try ListQuery(items: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-        } catch { throw APIError.badRequest("query parameter \(error)") }
+        } catch {
+            var apiError = APIError.badRequest("query parameter \(error)")
+            apiError.body.field = error.name
+            apiError.body.value = JSONText.quoted(error.value)
+            throw apiError
+        }
         var filter = RecordFilter()
         filter.kind = query.kind
         filter.category = query.category
@@ -139,7 +144,7 @@ struct ControlAPI: Sendable {
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(value)
         data.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json"],

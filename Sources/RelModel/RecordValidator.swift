@@ -10,9 +10,12 @@ public enum RecordValidator {
             throw ValidationError(field: "(record)", value: nil, reason: "must be a JSON object, not \(json.typeName)")
         }
         let id: String
+        var givenID: String?
         switch members.removeValue(forKey: "id") {
         case nil, .null?: id = newID()
-        case .string(let s)? where RecordID.isValid(s): id = s
+        case .string(let s)? where RecordID.isValid(s):
+            id = s
+            givenID = s
         case let other?: throw FieldError("id", other, RecordID.rule).validationError
         }
         do throws(FieldError) {
@@ -34,7 +37,7 @@ public enum RecordValidator {
             return Record(id: id, kind: kind, fields: fields)
         } catch {
             var e = error.validationError
-            e.recordID = id
+            e.recordID = givenID  // a generated id names nothing the caller knows
             throw e
         }
     }

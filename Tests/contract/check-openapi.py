@@ -1,0 +1,644 @@
+#!/usr/bin/env python3
+"""Contract test: the real reld against docs/control-api.yaml.
+
+Usage: python3 Tests/contract/check-openapi.py BUILD_DIR      (e.g. .build/debug)
+
+Validates the spec itself, starts BUILD_DIR/reld on a temporary state directory and socket,
+calls every route over the Unix socket, and checks each answer's status, headers and body
+against the responses the spec declares for that operation. Also checks the behaviour the
+spec describes (defaults, filters, sort orders, limits, error members).
+
+Prints one `ok - ...` / `not ok - ...` line per check, then `N passed, M failed`; exits 1
+if any check failed. reld is always stopped (by pid) and the temporary directory removed.
+"""
+
+import copy
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SPEC_PATH = os.path.join(ROOT, "docs", "control-api.yaml")
+SEED_PATH = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "seed-records.json"))
+
+
+def import_validators():
+    try:
+        import jsonschema  # noqa: F401
+        import openapi_schema_validator  # noqa: F401
+        import openapi_spec_validator  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "jsonschema", "openapi-spec-validator", "openapi-schema-validator"], check=True)
+
+
+import_validators()
+from openapi_schema_validator import OAS30Validator, oas30_format_checker  # noqa: E402
+from openapi_spec_validator import validate as validate_spec  # noqa: E402
+from openapi_spec_validator.readers import read_from_filename  # noqa: E402
+
+# ---------------------------------------------------------------------------- reporting
+
+passed = 0
+failed = 0
+
+
+def check(ok, what, detail=""):
+    """Records one check; returns `ok`."""
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {what}")
+    else:
+        failed += 1
+        print(f"not ok - {what}")
+        for line in str(detail).splitlines()[:12]:
+            print(f"#   {line}")
+    sys.stdout.flush()
+    return ok
+
+
+# ---------------------------------------------------------------------------- the spec
+
+SPEC, _ = read_from_filename(SPEC_PATH)
+COMPONENTS = SPEC.get("components", {})
+
+
+def resolve(node):
+    while isinstance(node, dict) and "$ref" in node:
+        target = SPEC
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def schema_errors(schema, instance):
+    """Errors of `instance` against an OpenAPI 3.0 schema (with the spec's components)."""
+    validator = OAS30Validator({"components": COMPONENTS, **schema}, format_checker=oas30_format_checker)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    return ["/".join(map(str, e.absolute_path)) + ": " + e.message[:300] for e in errors]
+
+
+def spec_media():
+    """(where, media type object) of every JSON body the spec describes."""
+    for path, item in SPEC["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            body = resolve(op.get("requestBody")) if op.get("requestBody") else None
+            if body and "application/json" in body.get("content", {}):
+                yield f"{op.get('operationId', method)} request", body["content"]["application/json"]
+            for code, response in op["responses"].items():
+                if "$ref" in response:
+                    continue  # shared responses are checked once below
+                media = (response.get("content") or {}).get("application/json")
+                if media:
+                    yield f"{op.get('operationId', method)} {code}", media
+    for name, response in COMPONENTS.get("responses", {}).items():
+        media = (response.get("content") or {}).get("application/json")
+        if media:
+            yield f"responses/{name}", media
+
+
+def schema_of(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+TEMPLATES = [(re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(p)) + "$"), p) for p in SPEC["paths"]]
+
+
+def template_for(path):
+    for rx, template in TEMPLATES:
+        if rx.match(path):
+            return template
+    return None
+
+
+def spec_methods(template):
+    return sorted(m.upper() for m in SPEC["paths"][template] if m in
+                  ("get", "put", "post", "delete", "patch", "head", "options", "trace"))
+
+
+# ---------------------------------------------------------------------------- HTTP over the socket
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=60):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self.unix_path)
+        self.sock = s
+
+
+class Answer:
+    def __init__(self, method, path, status, headers, raw):
+        self.method, self.path, self.status, self.headers, self.raw = method, path, status, headers, raw
+        self.json, self.json_error = None, None
+        if raw:
+            try:
+                self.json = json.loads(raw.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                self.json_error = str(e)
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+
+SOCKET = None
+
+
+def call(method, path, body=None, raw_body=None):
+    """One request on a fresh connection. `body` is JSON-encoded; `raw_body` is sent as is."""
+    data = raw_body if raw_body is not None else (None if body is None else json.dumps(body).encode())
+    conn = UnixHTTPConnection(SOCKET)
+    try:
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        try:
+            conn.request(method, path, body=data, headers=headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer (413) before reading the whole body
+        response = conn.getresponse()
+        raw = response.read()
+        return Answer(method, path, response.status, response.getheaders(), raw)
+    finally:
+        conn.close()
+
+
+def check_answer(a, expected_status, label):
+    """Checks `a` against the spec: the status is declared for the operation (or is a documented
+    route-independent 404/405), the Content-Type, declared headers, and the body's schema."""
+    what = f"{a.method} {a.path.split('?')[0][:60]} -> {a.status} {label}".rstrip()
+    problems = []
+    if a.status != expected_status:
+        problems.append(f"status {a.status}, expected {expected_status}; body: {a.raw[:300]!r}")
+    path = a.path.split("?")[0]
+    template = template_for(path)
+    operation = SPEC["paths"][template].get(a.method.lower()) if template else None
+    if operation is not None:
+        response = operation["responses"].get(str(a.status))
+        if response is None:
+            problems.append(f"status {a.status} is not declared for {a.method} {template} "
+                            f"(declared: {', '.join(operation['responses'])})")
+    elif (template is None and a.status == 404) or (template is not None and a.status == 405):
+        # Route-independent answers: the spec describes them as shared components.
+        name = "NotFound" if a.status == 404 else "MethodNotAllowed"
+        response = COMPONENTS.get("responses", {}).get(name)
+        if response is None:
+            problems.append(f"the spec has no components.responses.{name} for {a.status} answers")
+    else:
+        response = None
+        problems.append(f"{a.method} {path} answered {a.status}, which the spec does not describe")
+    if response is not None:
+        response = resolve(response)
+        for name, header in (response.get("headers") or {}).items():
+            header = resolve(header)
+            value = a.header(name)
+            if value is None:
+                if header.get("required"):
+                    problems.append(f"header {name} missing")
+            elif "schema" in header:
+                problems += [f"header {name}: {e}" for e in schema_errors(header["schema"], value)]
+        media = (response.get("content") or {}).get("application/json")
+        if media is not None and a.method != "HEAD":
+            ctype = a.header("Content-Type") or ""
+            if not ctype.startswith("application/json"):
+                problems.append(f"Content-Type is {ctype!r}, not application/json")
+            if a.json_error is not None or not a.raw:
+                problems.append(f"body is not JSON: {a.json_error or 'empty'}: {a.raw[:200]!r}")
+            else:
+                problems += schema_errors(media["schema"], a.json)
+    check(not problems, what, "\n".join(problems))
+    return a
+
+
+def request(method, path, expected, label="", body=None, raw_body=None):
+    return check_answer(call(method, path, body=body, raw_body=raw_body), expected, label)
+
+
+def check_request_body(operation_id, body, label, valid=True):
+    """Checks that the spec's request schema of `operation_id` accepts (or refuses) `body`."""
+    for item in SPEC["paths"].values():
+        for method, op in item.items():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                schema = resolve(op["requestBody"])["content"]["application/json"]["schema"]
+                errors = schema_errors(schema, body)
+                if valid:
+                    return check(not errors, f"spec accepts request body: {label}", "\n".join(errors))
+                return check(bool(errors), f"spec refuses request body: {label}")
+    return check(False, f"operation {operation_id} in spec")
+
+
+# ---------------------------------------------------------------------------- behaviour helpers
+
+def span(record):
+    """(first day, last day) of a record's date, as the list filter reads it; None if unknown."""
+    d = record["date"]
+    if d["type"] == "unknown" or d["start"] is None:
+        return None
+
+    def first(p):
+        parts = p.split("-") + ["01", "01"]
+        return "-".join(parts[:3])
+
+    def last(p):
+        parts = p.split("-")
+        if len(parts) == 3:
+            return p
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 12
+        days = [31, 29 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 28,
+                31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return f"{parts[0]}-{month:02d}-{days:02d}"
+
+    lo = first(d["start"])
+    if d["type"] == "instant":
+        hi = last(d["start"])
+    else:
+        hi = last(d["end"]) if d["end"] else "9999-12-31"
+    return lo, hi
+
+
+def sort_key(record):
+    s = span(record)
+    return (1, "", "", record["id"]) if s is None else (0, s[0], s[1], record["id"])
+
+
+def error_member(a, name):
+    try:
+        return a.json["error"][name]
+    except (TypeError, KeyError):
+        return "<missing>"
+
+
+# ---------------------------------------------------------------------------- the run
+
+def wait_for_binary(path, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not os.access(path, os.X_OK):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def wait_for_socket(proc, path, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return f"reld exited with status {proc.returncode}"
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            return None
+        except OSError:
+            time.sleep(0.05)
+        finally:
+            s.close()
+    return f"socket {path} did not accept connections within {seconds} s"
+
+
+def run_checks(seed):
+    # -- status, empty store
+    a = request("GET", "/v1/status", 200, "(empty store)")
+    check(a.json and a.json.get("records") == {"event": 0, "agreement": 0, "deleted": 0},
+          "status of a new store counts no records", a.raw)
+    check(a.json and a.json.get("socket") == SOCKET, "status names the socket served", a.raw)
+    request("GET", "/v1/status?anything=1", 200, "(query string ignored)")
+
+    # -- import the seed
+    check_request_body("importRecords", seed, "seed-records.json")
+    events = sum(1 for r in seed if r["kind"] == "event")
+    agreements = len(seed) - events
+    a = request("POST", "/v1/import", 200, "(seed)", body=seed)
+    check(a.json == {"created": len(seed), "updated": 0, "unchanged": 0},
+          f"importing the seed creates {len(seed)} records", a.raw)
+    a = request("POST", "/v1/import", 200, "(seed again)", body=seed)
+    check(a.json == {"created": 0, "updated": 0, "unchanged": len(seed)},
+          "importing the seed again changes nothing", a.raw)
+    a = request("POST", "/v1/import", 200, "(empty array)", body=[])
+    check(a.json == {"created": 0, "updated": 0, "unchanged": 0}, "an empty import changes nothing", a.raw)
+    a = request("GET", "/v1/status", 200, "(seeded)")
+    check(a.json and a.json["records"] == {"event": events, "agreement": agreements, "deleted": 0},
+          f"status counts {events} events and {agreements} agreements", a.raw)
+
+    # -- create, with the spec's own request examples
+    create_op = SPEC["paths"]["/v1/records"]["post"]
+    examples = create_op["requestBody"]["content"]["application/json"]["examples"]
+    created = {}
+    for name, example in examples.items():
+        body = example["value"]
+        check_request_body("createRecord", body, f"example {name}")
+        a = request("POST", "/v1/records", 201, f"(example {name})", body=body)
+        if a.json and "id" in a.json:
+            created[name] = a.json["id"]
+            if "id" in body:
+                check(a.json["id"] == body["id"], f"create keeps the given id {body['id']}", a.raw)
+            else:
+                check(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", a.json["id"]) is not None,
+                      "create without id assigns a lower-case UUID", a.raw)
+    if "minimal" in created:
+        a = request("GET", f"/v1/records/{created['minimal']}", 200, "(created record)")
+        expected = copy.deepcopy(SPEC["paths"]["/v1/records/{id}"]["get"]["responses"]["200"]["content"]
+                                 ["application/json"]["examples"]["created"]["value"])
+        expected["id"] = created["minimal"]
+        check(a.json == expected, "a minimal record reads back with the documented defaults",
+              f"got {a.raw[:400]!r}")
+        check(list(a.json or {}) == list(resolve(schema_of("Event"))["properties"]),
+              "canonical members come in schema order", list(a.json or {}))
+    if "agreement" in created:
+        a = request("GET", f"/v1/records/{created['agreement']}", 200, "(agreement, short date)")
+        check(a.json and a.json["date"] == {"type": "instant", "start": "2024-03", "end": None,
+                                           "precision": "month", "approximate": False},
+              "a short date string \"2024-03\" becomes an instant of month precision", a.raw[:300])
+        check(a.json and (a.json["status"], a.json["agreement_type"], a.json["lateral"]) == ("signed", "mou", "bilateral"),
+              "agreement defaults: lateral bilateral", a.raw[:300])
+    if "date-object" in created:
+        a = request("GET", f"/v1/records/{created['date-object']}", 200, "(date object without precision)")
+        check(a.json and a.json["date"]["precision"] == "month", "date.precision is computed when left out",
+              a.raw[:300])
+        check(a.json and a.json["actors"] == [{"name": "Russian instructors", "type": "other",
+                                               "role": "participant", "country": None}],
+              "actor type defaults to other, role to participant, country to null", a.raw[:400])
+    for text, expected in [("1960/1991", ("interval", "1960", "1991", "year", False)),
+                           ("2022/..", ("interval", "2022", None, "year", False)),
+                           ("1960..1961", ("window", "1960", "1961", "year", False)),
+                           ("2023-02-07~", ("instant", "2023-02-07", None, "day", True)),
+                           ("unknown", ("unknown", None, None, "unknown", False))]:
+        body = {"kind": "event", "title": f"date {text}", "category": "political", "date": text}
+        a = call("POST", "/v1/records", body=body)
+        got = None
+        if a.status == 201:
+            r = call("GET", f"/v1/records/{a.json['id']}")
+            d = (r.json or {}).get("date", {})
+            got = (d.get("type"), d.get("start"), d.get("end"), d.get("precision"), d.get("approximate"))
+        check(got == expected, f"short date {text!r} is read as {expected}", f"got {got}; create said {a.status} {a.raw[:200]!r}")
+
+    # -- list
+    a = request("GET", "/v1/records", 200, "(no filter)")
+    all_records = a.json["records"] if a.json else []
+    check(a.json and a.json["total"] == len(all_records) == len(seed) + len(created) + 5,
+          "list without filters returns every live record", f"total {a.json and a.json.get('total')}")
+    keys = [sort_key(r) for r in all_records]
+    check(keys == sorted(keys), "list is sorted by first day, last day, id; unknown dates last",
+          "\n".join(f"{k}" for k, n in zip(keys, sorted(keys)) if k != n)[:600])
+    a = request("GET", "/v1/records?kind=event&party=ML&party=RU&since=2023&until=2023&limit=10", 200, "(filters)")
+    if a.json:
+        rs = a.json["records"]
+        good = all(r["kind"] == "event" and {"ML", "RU"} <= set(r["parties"]) and span(r) is not None
+                   and span(r)[1] >= "2023-01-01" and span(r)[0] <= "2023-12-31" for r in rs)
+        expected_total = sum(1 for r in all_records if r["kind"] == "event" and {"ML", "RU"} <= set(r["parties"])
+                             and span(r) is not None and span(r)[1] >= "2023-01-01" and span(r)[0] <= "2023-12-31")
+        check(good and len(rs) <= 10 and a.json["total"] == expected_total and rs,
+              "kind, party, since and until filter as documented",
+              f"total {a.json['total']}, expected {expected_total}")
+    a = request("GET", "/v1/records?text=st.%20PETERSBURG", 200, "(text)")
+    check(a.json and "mlru-e21" in [r["id"] for r in a.json["records"]], "text search is case-insensitive", a.raw[:200])
+    a = request("GET", "/v1/records?category=military&limit=2&offset=1", 200, "(category, limit, offset)")
+    military = [r for r in all_records if r["category"] == "military"]
+    check(a.json and a.json["records"] == military[1:3] and a.json["total"] == len(military),
+          "limit and offset page through the sorted matches; total counts all", a.raw[:200])
+    a = request("GET", "/v1/records?kind=agreement&since=2000", 200, "(unknown dates excluded)")
+    check(a.json is not None and all(span(r) is not None for r in a.json["records"]),
+          "records with an unknown date never match since/until", a.raw[:200])
+
+    # -- show
+    a = request("GET", "/v1/records/mlru-a03", 200, "(seed agreement)")
+    seed_a03 = next(r for r in seed if r["id"] == "mlru-a03")
+    expected = copy.deepcopy(seed_a03)
+    if expected.get("source") is not None:
+        expected["source"].setdefault("url", None)
+    check(a.json == expected, "a seed record reads back in canonical form (source.url null added)", a.raw[:300])
+
+    # -- edit
+    patch_op = SPEC["paths"]["/v1/records/{id}"]["patch"]
+    patch = patch_op["requestBody"]["content"]["application/json"]["example"]
+    check_request_body("patchRecord", patch, "spec example")
+    a = request("PATCH", "/v1/records/mlru-e45", 200, "(spec example)", body=patch)
+    if a.json:
+        check(a.json["date"]["start"] == "2023-02" and a.json["date"]["precision"] == "month"
+              and a.json["source"]["url"] == patch["set"]["source.url"] and a.json["tags"] == patch["set"]["tags"],
+              "PATCH sets dotted paths and recomputes date.precision", a.raw[:300])
+    a = request("PATCH", "/v1/records/mlru-e01", 200, "(location.* on a null location)",
+                body={"set": {"location": None}})
+    a = request("PATCH", "/v1/records/mlru-e01", 200, "(location.name)", body={"set": {"location.name": "Bamako"}})
+    check(a.json and a.json["location"] == {"name": "Bamako", "country": None, "admin1": None, "latitude": None,
+                                            "longitude": None, "geo_precision": None},
+          "setting location.name on a null location fills the other members with null", a.raw[:300])
+    a = request("PATCH", "/v1/records/mlru-e01", 200, "(no change)", body={"set": {"location.name": "Bamako"}})
+
+    # -- delete, and what a tombstone does
+    a = request("DELETE", "/v1/records/mlru-e40", 200)
+    check(a.json == {"id": "mlru-e40", "deleted": True}, "delete answers {id, deleted: true}", a.raw)
+    request("GET", "/v1/records/mlru-e40", 404, "(deleted)")
+    request("DELETE", "/v1/records/mlru-e40", 404, "(already deleted)")
+    request("PATCH", "/v1/records/mlru-e40", 404, "(deleted)", body={"set": {"title": "x"}})
+    a = request("POST", "/v1/records", 409, "(id of a deleted record)",
+                body={"id": "mlru-e40", "kind": "event", "title": "x", "category": "economic"})
+    live_events = sum(1 for r in all_records if r["kind"] == "event")
+    a = request("GET", "/v1/status", 200, "(after delete)")
+    check(a.json and a.json["records"]["deleted"] == 1 and a.json["records"]["event"] == live_events - 1,
+          "status counts the tombstone and not the deleted record", a.raw)
+    a = request("GET", "/v1/export", 200, "(after delete)")
+    check(isinstance(a.json, list) and "mlru-e40" not in [r["id"] for r in a.json], "export leaves out deleted records")
+    e40 = next(r for r in seed if r["id"] == "mlru-e40")
+    a = request("POST", "/v1/import", 200, "(revives a deleted id)", body=[e40])
+    check(a.json == {"created": 0, "updated": 1, "unchanged": 0}, "importing a deleted id brings it back as updated", a.raw)
+    request("GET", "/v1/records/mlru-e40", 200, "(revived)")
+
+    # -- export
+    a = request("GET", "/v1/export", 200)
+    if isinstance(a.json, list):
+        ids = [r["id"] for r in a.json]
+        check(ids == sorted(ids, key=lambda s: s.encode()), "export is sorted by id (byte order)")
+        text = a.raw.decode()
+        lines = text.split("\n")
+        one_per_line = (lines[0] == "[" and lines[-2] == "]" and lines[-1] == "" and len(lines) == len(a.json) + 3
+                        and all(json.loads(line.rstrip(",")) == r for line, r in zip(lines[1:-2], a.json))
+                        and all(line.endswith(",") for line in lines[1:-3]) and not lines[-3].endswith(",")
+                        and all(": " not in line[:15] for line in lines[1:-2]))
+        check(one_per_line, "export writes one compact record per line", text[:200])
+        b = request("POST", "/v1/import", 200, "(export back)", body=a.json)
+        check(b.json == {"created": 0, "updated": 0, "unchanged": len(a.json)},
+              "importing the export back changes nothing", b.raw)
+
+    # -- 400
+    a = request("POST", "/v1/records", 400, "(malformed JSON)", raw_body=b'{"kind": "event",')
+    a = request("POST", "/v1/records", 400, "(empty body)", raw_body=b"")
+    a = request("POST", "/v1/records", 400, "(member twice)",
+                raw_body=b'{"kind":"event","title":"x","title":"y","category":"political"}')
+    a = request("POST", "/v1/import", 400, "(not an array)", body={"kind": "event"})
+    a = request("PATCH", "/v1/records/mlru-e01", 400, "(no set envelope)", body={"title": "x"})
+    a = request("PATCH", "/v1/records/mlru-e01", 400, "(empty set)", body={"set": {}})
+    a = request("GET", "/v1/records?colour=red", 400, "(unknown parameter)")
+    a = request("GET", "/v1/records?limit=0", 400, "(limit 0)")
+    a = request("GET", "/v1/records?limit=100001", 400, "(limit too big)")
+    a = request("GET", "/v1/records?since=2024&until=2023", 400, "(until before since)")
+    a = request("GET", "/v1/records?since=2023-02-30", 400, "(no such day)")
+    a = request("GET", "/v1/records?kind=treaty", 400, "(bad kind)")
+    a = request("GET", "/v1/records?limit=100000", 200, "(limit at maximum)")
+
+    # -- 404
+    request("GET", "/v1/records/no-such-id", 404, "(unknown id)")
+    request("PATCH", "/v1/records/no-such-id", 404, "(unknown id)", body={"set": {"title": "x"}})
+    request("DELETE", "/v1/records/no-such-id", 404, "(unknown id)")
+    request("GET", "/v1/nope", 404, "(unknown route)")
+    request("POST", "/v2/records", 404, "(unknown route)", body={})
+
+    # -- 405, with Allow = the methods the spec lists for the path
+    for method, path in [("PUT", "/v1/records"), ("DELETE", "/v1/status"), ("POST", "/v1/export"),
+                         ("GET", "/v1/import"), ("POST", "/v1/records/mlru-e01"), ("PUT", "/v1/records/mlru-e01"),
+                         ("OPTIONS", "/v1/status"), ("HEAD", "/v1/export")]:
+        a = request(method, path, 405)
+        allowed = sorted(m.strip() for m in (a.header("Allow") or "").split(","))
+        expected = spec_methods(template_for(path))
+        check(allowed == expected, f"Allow header of {path} is {', '.join(expected)}", f"got {a.header('Allow')!r}")
+
+    # -- 409
+    request("POST", "/v1/records", 409, "(existing id)",
+            body={"id": "mlru-e01", "kind": "event", "title": "x", "category": "political"})
+
+    # -- 413 at the documented defaults: 1 MiB for most routes, more for import
+    def padded(obj, size):
+        text = json.dumps(obj)
+        return (text[:-1] + " " * (size - len(text.encode())) + text[-1]).encode()
+
+    limit = 1 << 20
+    small = {"kind": "event", "title": "padded", "category": "political"}
+    request("POST", "/v1/records", 201, "(body of exactly max_request_bytes)", raw_body=padded(small, limit))
+    request("POST", "/v1/records", 413, "(body 1 byte over max_request_bytes)", raw_body=padded(small, limit + 1))
+    request("PATCH", "/v1/records/mlru-e01", 413, "(oversized)", raw_body=padded({"set": {"title": "x"}}, limit + 1))
+    request("POST", "/v1/import", 200, "(2 MiB body: import has its own limit)", raw_body=padded([], 2 * limit))
+
+    # -- 422
+    body = {"id": "ct-bad-date", "kind": "event", "title": "x", "category": "political",
+            "date": {"type": "instant", "start": "2023-13-01"}}
+    check_request_body("createRecord", body, "month 13", valid=False)
+    a = request("POST", "/v1/records", 422, "(month 13)", body=body)
+    check((error_member(a, "field"), error_member(a, "value"), error_member(a, "record_index"), error_member(a, "record_id"))
+          == ("date.start", '"2023-13-01"', None, "ct-bad-date"),
+          "422 names field date.start, value as JSON text, the record id", a.raw)
+    a = request("POST", "/v1/records", 422, "(missing category)", body={"kind": "event", "title": "x"})
+    check((error_member(a, "field"), error_member(a, "value")) == ("category", None),
+          "a missing field has value null", a.raw)
+    a = request("POST", "/v1/records", 422, "(not an object)", body=[1])
+    check((error_member(a, "field"), error_member(a, "record_id")) == ("(record)", None),
+          "a body that is not an object gives field (record)", a.raw)
+    for label, body in [("event with an agreement field", {"kind": "event", "title": "x", "category": "political", "status": "signed"}),
+                        ("lower-case party", {"kind": "event", "title": "x", "category": "political", "parties": ["ml"]}),
+                        ("cameo code without root", {"kind": "event", "title": "x", "category": "political", "codes": {"cameo_event_code": "042"}}),
+                        ("quad_class against root", {"kind": "event", "title": "x", "category": "political", "codes": {"cameo_root": "04", "quad_class": 4}}),
+                        ("wrong precision", {"kind": "event", "title": "x", "category": "political", "date": {"type": "instant", "start": "2023", "precision": "day"}}),
+                        ("source part", {"kind": "event", "title": "x", "category": "political", "source": {"part": "footnote"}}),
+                        ("url scheme", {"kind": "event", "title": "x", "category": "political", "source": {"url": "ftp://x"}}),
+                        ("tags null", {"kind": "event", "title": "x", "category": "political", "tags": None}),
+                        ("repeated tag", {"kind": "event", "title": "x", "category": "political", "tags": ["a", "a"]})]:
+        check_request_body("createRecord", body, label, valid=False)
+        request("POST", "/v1/records", 422, f"({label})", body=body)
+    good = {"id": "ct-i1", "kind": "event", "title": "x", "category": "political"}
+    a = request("POST", "/v1/import", 422, "(second element invalid)", body=[good, {"kind": "event", "title": ""}])
+    check(error_member(a, "record_index") == 1, "record_index is 0-based", a.raw)
+    a = request("POST", "/v1/import", 422, "(element not an object)", body=[good, 5])
+    check((error_member(a, "record_index"), error_member(a, "field")) == (1, "(record)"),
+          "an import element that is not an object gives field (record)", a.raw)
+    a = request("POST", "/v1/import", 422, "(same id twice)", body=[good, good])
+    check((error_member(a, "record_index"), error_member(a, "field"), error_member(a, "record_id")) == (1, "id", "ct-i1"),
+          "the same id twice is reported at the second occurrence", a.raw)
+    a = request("POST", "/v1/import", 422, "(kind change)",
+                body=[{"id": "mlru-e01", "kind": "agreement", "title": "x", "category": "political"}])
+    check((error_member(a, "field"), error_member(a, "record_index")) == ("kind", 0), "a kind change is refused", a.raw)
+    a = request("GET", "/v1/records/ct-i1", 404, "(failed import wrote nothing)")
+    a = request("PATCH", "/v1/records/mlru-e01", 422, "(change id)", body={"set": {"id": "x"}})
+    a = request("PATCH", "/v1/records/mlru-e01", 422, "(null on a required field)", body={"set": {"title": None}})
+    a = request("PATCH", "/v1/records/mlru-e01", 422, "(field of the other kind)", body={"set": {"status": "signed"}})
+
+    a = request("GET", "/v1/status", 200, "(end)")
+
+
+def main():
+    global SOCKET
+    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug")
+    reld = os.path.join(os.path.abspath(build), "reld")
+
+    try:
+        validate_spec(SPEC)
+        check(True, "docs/control-api.yaml is a valid OpenAPI 3.0 document")
+    except Exception as e:  # noqa: BLE001
+        check(False, "docs/control-api.yaml is a valid OpenAPI 3.0 document", e)
+    for where, media in spec_media():
+        examples = [("", media["example"])] if "example" in media else []
+        examples += [(f" {k}", resolve(v)["value"]) for k, v in (media.get("examples") or {}).items()]
+        for name, value in examples:
+            errors = schema_errors(media["schema"], value)
+            check(not errors, f"spec example {where}{name} matches its schema", "\n".join(errors))
+
+    with open(SEED_PATH, encoding="utf-8") as f:
+        seed = json.load(f)
+
+    if not check(wait_for_binary(reld), f"{reld} exists"):
+        return finish()
+    tmp = tempfile.mkdtemp(prefix="reldct-", dir="/tmp")
+    SOCKET = os.path.join(tmp, "s.sock")
+    config = os.path.join(tmp, "reld.toml")
+    with open(config, "w") as f:
+        f.write('socket_group = ""\n')  # defaults otherwise; no /etc/reld or ~/.config file is read
+    log_path = os.path.join(tmp, "reld.log")
+    proc = None
+    try:
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([reld, "--config", config, "--state-dir", os.path.join(tmp, "state"),
+                                     "--socket", SOCKET, "--log-level", "warning"],
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        problem = wait_for_socket(proc, SOCKET)
+        if check(problem is None, "reld starts and accepts connections on its socket", problem or ""):
+            try:
+                run_checks(seed)
+            except Exception:  # noqa: BLE001
+                check(False, "checks ran to the end", traceback.format_exc())
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                rc = None
+            check(rc == 0, "reld stops cleanly on SIGTERM (exit status 0)", f"exit status {rc}")
+        if failed:
+            with open(log_path, "rb") as f:
+                tail = f.read()[-3000:].decode(errors="replace")
+            if tail.strip():
+                print("# reld log (end):")
+                for line in tail.splitlines():
+                    print(f"#   {line}")
+    finally:
+        if proc is not None and proc.poll() is None:
+            try:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+        shutil.rmtree(tmp, ignore_errors=True)
+    return finish()
+
+
+def finish():
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
