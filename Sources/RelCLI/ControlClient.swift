@@ -36,18 +36,21 @@ struct ControlClient {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        // Our own client: the shared one has a 90 s read timeout, which a large import outlasts
+        // while reld is still (successfully) working; `timeout` bounds the whole request instead.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(timeout: .init(connect: .seconds(5), read: nil)))
+        let result: Result<ByteBuffer, any Error>
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            response = try await client.execute(request, timeout: timeout)
+            result = .success(try await response.body.collect(upTo: Self.maxResponseBytes))
         } catch {
-            throw unreachable(error)
+            try? await client.shutdown()
+            throw CLIError(.unreachable, "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s (\(error)); it may still be working: check `relctl status` before retrying")
         }
-        let bytes: ByteBuffer
-        do {
-            bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
-        } catch {
-            throw CLIError(.unreachable, "reld at \(socketPath) broke off its answer: \(error)")
-        }
+        try? await client.shutdown()
+        let bytes = try result.get()
         let data = Data(bytes.readableBytesView)
         guard (200..<300).contains(response.status.code) else {
             if let e = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
@@ -67,10 +70,6 @@ struct ControlClient {
             cannot reach reld at \(socketPath) (\(reason)).
             Start it with `reld` (or `systemctl start reld`), or point --socket / RELD_SOCKET at its socket.
             """)
-    }
-
-    private func unreachable(_ error: any Error) -> CLIError {
-        CLIError(.unreachable, "reld at \(socketPath) did not answer: \(error)")
     }
 
     private static func escape(_ s: String) -> String {

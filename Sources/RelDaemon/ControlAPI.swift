@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Hummingbird
 import NIOCore
@@ -27,9 +30,8 @@ struct ControlAPI: Sendable {
 
     func status() async throws -> Response {
         let stats = try await database.statistics()
-        let formatter = ISO8601DateFormatter()
         let body = StatusResponse(
-            version: RelVersion.current, startedAt: formatter.string(from: startedAt),
+            version: RelVersion.current, startedAt: startedAt.formatted(.iso8601),
             uptimeSeconds: (Date().timeIntervalSince(startedAt) * 10).rounded() / 10, nodeID: database.nodeID,
             records: RecordCounts(event: stats.counts[.event] ?? 0, agreement: stats.counts[.agreement] ?? 0, deleted: stats.deleted),
             pendingChanges: stats.pendingChanges,
@@ -97,7 +99,22 @@ struct ControlAPI: Sendable {
     }
 
     func importRecords(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let json = try await Self.body(request, limit: config.maxImportBytes)
+        // Validated in a function of its own so the body and parsed tree are freed before writing.
+        let records = try await Self.validatedImport(request, limit: config.maxImportBytes)
+        let summary = try await database.importRecords(records)
+        context.logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
+        if records.count >= 1000 {
+            // Keep neither a huge write-ahead log nor the import's freed heap around afterwards.
+            try? await database.checkpoint()
+            #if canImport(Glibc)
+            _ = releaseFreedHeap(0)
+            #endif
+        }
+        return try Self.json(ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
+    }
+
+    static func validatedImport(_ request: Request, limit: Int) async throws -> [Record] {
+        let json = try await body(request, limit: limit)
         guard let items = json.arrayValue else {
             throw APIError.badRequest("body must be a JSON array of records, not \(json.typeName)")
         }
@@ -119,9 +136,7 @@ struct ControlAPI: Sendable {
                 throw APIError(validation: e)
             }
         }
-        let summary = try await database.importRecords(records)
-        context.logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
-        return try Self.json(ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
+        return records
     }
 
     func export() async throws -> Response {
@@ -156,3 +171,10 @@ struct ControlAPI: Sendable {
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+#if canImport(Glibc)
+/// glibc's `malloc_trim(3)` (declared in <malloc.h>, which the Glibc module does not export):
+/// returns the import's freed heap to the system instead of keeping it for the process's life.
+@_silgen_name("malloc_trim")
+private func releaseFreedHeap(_ pad: Int) -> Int32
+#endif

@@ -25,6 +25,8 @@ public struct AppDatabase: Sendable {
         config.prepareDatabase { db in
             // FULL: a transaction reported as committed survives power loss, not only a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // After a big import, shrink the write-ahead log back to this size at the next checkpoint.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         do {
             writer = try DatabasePool(path: path, configuration: config)
@@ -92,7 +94,13 @@ public struct AppDatabase: Sendable {
 
     /// Closes every connection; later calls fail.
     public func close() async throws {
+        try? await checkpoint()
         try writer.close()
+    }
+
+    /// Folds the write-ahead log into the database and truncates it (after large imports).
+    public func checkpoint() async throws {
+        try await writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
     /// The next timestamp of this node's clock.

@@ -27,6 +27,7 @@ extension AppDatabase {
                     updated_hlc INTEGER NOT NULL
                 );
                 CREATE INDEX records_by_date ON records (deleted, date_lo, id);
+                CREATE INDEX records_by_kind ON records (deleted, kind);
 
                 -- Who last wrote each field, and when: what per-field merge compares against.
                 CREATE TABLE field_stamps (

@@ -9,8 +9,9 @@ import RelStore
     }
 
     @Test func createsTheDirectoryPrivately() throws {
-        let path = tempPath() + "/nested/state"
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let base = tempPath()
+        let path = base + "/nested/state"
+        defer { try? FileManager.default.removeItem(atPath: base) }
         let dir = try StateDirectory(path: path)
         var isDir: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue)
