@@ -103,7 +103,7 @@ public struct DateSpec: Sendable, Hashable {
             approximate = true
             text.removeLast()
         }
-        if let range = text.range(of: "..", options: []), !text.contains("/") {
+        if let range = text.firstRange(of: ".."), !text.contains("/") {
             let a = String(text[..<range.lowerBound]), b = String(text[range.upperBound...])
             self.init(type: .window, start: try PartialDate(parsing: a),
                       end: b.isEmpty ? nil : try PartialDate(parsing: b), approximate: approximate)
@@ -128,16 +128,5 @@ extension String {
         while let f = s.first, f == " " || f == "\t" || f == "\n" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" || l == "\n" { s.removeLast() }
         return String(s)
-    }
-
-    /// Range of the first occurrence of `needle` (no Foundation in this module).
-    func range(of needle: String, options: [Never]) -> Range<String.Index>? {
-        guard !needle.isEmpty else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i...].hasPrefix(needle) { return i..<index(i, offsetBy: needle.count) }
-            i = index(after: i)
-        }
-        return nil
     }
 }
