@@ -45,11 +45,12 @@ public struct Daemon: Sendable {
                 let stats = try? await database.statistics()
                 let count = stats.map { $0.counts.values.reduce(0, +) } ?? 0
                 logger.info("ready", metadata: ["socket": "\(config.socketPath)", "records": "\(count)"])
-                notifier.ready(status: "Serving \(count) records on \(config.socketPath)")
+                notifier.ready(status: stats.map { SystemdService.statusLine($0, socket: config.socketPath) }
+                    ?? "Serving on \(config.socketPath)")
             },
             logger: logger
         )
-        let systemd = SystemdService(notifier: notifier, database: database, logger: logger)
+        let systemd = SystemdService(notifier: notifier, database: database, socketPath: config.socketPath, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
@@ -65,27 +66,41 @@ public struct Daemon: Sendable {
     }
 }
 
-/// Sends systemd `WATCHDOG=1` while the database answers, and `STOPPING=1` when shutdown begins.
+/// Keeps systemd informed: `WATCHDOG=1` while the database answers, a fresh `STATUS=` line with
+/// the record count, and `STOPPING=1` when shutdown begins.
 struct SystemdService: Service {
     let notifier: SystemdNotifier
     let database: AppDatabase
+    let socketPath: String
     let logger: Logger
 
     func run() async throws {
+        guard notifier.isActive else {
+            try? await gracefulShutdown()
+            return
+        }
         await withGracefulShutdownHandler {
-            guard let interval = SystemdNotifier.watchdogInterval() else {
-                try? await gracefulShutdown()
-                return
-            }
+            let watchdog = SystemdNotifier.watchdogInterval()
+            let interval = watchdog.map { $0 / 2 } ?? .seconds(30)
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                if (try? await database.ping()) != nil { notifier.watchdog() } else {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                guard !Task.isShuttingDownGracefully else { break }
+                if let stats = try? await database.statistics() {
+                    if watchdog != nil { notifier.watchdog() }
+                    notifier.status(Self.statusLine(stats, socket: socketPath))
+                } else {
                     logger.error("database does not answer; withholding the watchdog ping")
                 }
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval / 2) }
             }
         } onGracefulShutdown: {
             logger.info("shutting down")
             notifier.stopping()
         }
+    }
+
+    /// The `STATUS=` text `systemctl status` shows.
+    static func statusLine(_ stats: StoreStatistics, socket: String) -> String {
+        let count = stats.counts.values.reduce(0, +)
+        return "Serving \(count) records on \(socket); \(stats.pendingChanges) changes not yet synced"
     }
 }
