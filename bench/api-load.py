@@ -14,21 +14,15 @@ import argparse
 import http.client
 import json
 import multiprocessing as mp
+import os
 import socket
 import sys
 import time
 
 
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=60):
-        super().__init__("localhost", timeout=timeout)
-        self.unix_path = path
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.unix_path)
-        self.sock = s
+# The same Unix-socket connection the contract test uses.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "contract"))
+from unixhttp import UnixHTTPConnection  # noqa: E402
 
 
 def body_for(prefix, client, i):
