@@ -1,7 +1,4 @@
 import AsyncHTTPClient
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -47,7 +44,10 @@ struct ControlClient {
             result = .success(try await response.body.collect(upTo: Self.maxResponseBytes))
         } catch {
             try? await client.shutdown()
-            throw CLIError(.unreachable, "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s (\(error)); it may still be working: check `relctl status` before retrying")
+            if let e = error as? HTTPClientError, e == .deadlineExceeded {
+                throw CLIError(.unreachable, "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s; it may still be working: check `relctl status` before retrying")
+            }
+            throw CLIError(.unreachable, "reld at \(socketPath) broke off the exchange (\(error)); check `relctl status` before retrying")
         }
         try? await client.shutdown()
         let bytes = try result.get()
@@ -65,7 +65,7 @@ struct ControlClient {
         if error.isDenied {
             return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (reld) may use it; ask an admin to run `usermod -aG reld $USER`, then log in again")
         }
-        let reason = error.isMissing ? "no socket there" : error.code == ECONNREFUSED ? "connection refused: reld is not running" : error.description
+        let reason = error.isMissing ? "no socket there" : error.isRefused ? "connection refused: reld is not running" : error.description
         return CLIError(.unreachable, """
             cannot reach reld at \(socketPath) (\(reason)).
             Start it with `reld` (or `systemctl start reld`), or point --socket / RELD_SOCKET at its socket.

@@ -41,5 +41,7 @@ public enum UnixSocketProbe {
         public var isMissing: Bool { code == ENOENT || code == ENOTDIR }
         /// Permission denied.
         public var isDenied: Bool { code == EACCES || code == EPERM }
+        /// Nothing listens on the socket: a socket file left by a process that is gone.
+        public var isRefused: Bool { code == ECONNREFUSED }
     }
 }

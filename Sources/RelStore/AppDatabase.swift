@@ -87,11 +87,6 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Succeeds when the database answers a query: the watchdog's health check.
-    public func ping() async throws {
-        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-    }
-
     /// Closes every connection; later calls fail.
     public func close() async throws {
         try? await checkpoint()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import RelControlAPI
 import Testing
 
 /// Finds the built `reld` and `relctl` next to the test bundle (`swift build` puts them there).
@@ -197,11 +198,7 @@ func withDaemon<T>(extraArguments: [String] = [], _ body: (Daemon) throws -> T) 
 }
 
 /// Whether something accepts connections on the Unix socket at `path`.
-func canConnect(_ path: String) -> Bool {
-    guard let fd = try? connectUnix(path) else { return false }
-    close(fd)
-    return true
-}
+func canConnect(_ path: String) -> Bool { UnixSocketProbe.isLive(path) }
 
 func connectUnix(_ path: String) throws -> Int32 {
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

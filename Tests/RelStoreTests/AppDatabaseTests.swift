@@ -237,7 +237,6 @@ import RelStore
             #expect(stats.pendingChanges == 14 + 2 + 1)
             #expect(stats.pendingChanges == (try await db.changes().count))
             #expect(stats.sizeBytes > 0)
-            try await db.ping()
         }
     }
 
