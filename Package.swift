@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "reld", targets: ["reld"]),
         .executable(name: "relctl", targets: ["relctl"]),
+        .executable(name: "relhub", targets: ["relhub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Records, validation, clocks and (later) merge rules: pure Swift, no I/O.
@@ -34,13 +36,33 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // Sync with a feed: the HTTP client and the rounds, backoff and status.
+        .target(
+            name: "RelSync",
+            dependencies: [
+                "RelModel", "RelStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // What every long-running program here shares: systemd notification, journald logging.
+        .target(
+            name: "RelService",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Control API wire types, shared by reld and relctl.
         .target(name: "RelControlAPI", dependencies: ["RelModel"]),
         // The daemon: config, control server, systemd integration.
         .target(
             name: "RelDaemon",
             dependencies: [
-                "RelModel", "RelStore", "RelControlAPI",
+                "RelModel", "RelStore", "RelControlAPI", "RelSync", "RelService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,10 +88,37 @@ let package = Package(
             dependencies: ["RelDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "relctl", dependencies: ["RelCLI"]),
+        // The team's feed server: relhub.
+        .target(
+            name: "RelHub",
+            dependencies: [
+                "RelModel", "RelStore", "RelService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(name: "relhub", dependencies: ["RelHub"]),
         .testTarget(name: "RelModelTests", dependencies: ["RelModel"]),
-        .testTarget(name: "RelStoreTests", dependencies: ["RelStore", "RelModel"]),
-        .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon", "RelControlAPI"]),
+        .testTarget(
+            name: "RelStoreTests",
+            dependencies: [
+                "RelStore", "RelModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon", "RelControlAPI", "RelService", "RelSync", "RelModel"]),
         .testTarget(name: "RelCLITests", dependencies: ["RelCLI", "RelControlAPI"], resources: [.copy("Golden")]),
+        .testTarget(name: "RelSyncTests", dependencies: ["RelSync"]),
+        .testTarget(
+            name: "RelHubTests",
+            dependencies: ["RelHub", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelControlAPI
+import RelModel
 
 /// `relctl`: the control CLI of reld.
 public struct Relctl: AsyncParsableCommand {
@@ -20,7 +21,8 @@ public struct Relctl: AsyncParsableCommand {
         version: RelVersion.current,
         subcommands: [
             StatusCommand.self, AddEventCommand.self, AddAgreementCommand.self, ListCommand.self,
-            ShowCommand.self, EditCommand.self, DeleteCommand.self, ImportCommand.self, ExportCommand.self,
+            ShowCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self, ImportCommand.self,
+            ExportCommand.self, SyncCommand.self, ConflictsCommand.self, ResolveCommand.self,
         ]
     )
 

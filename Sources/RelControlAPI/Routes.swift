@@ -10,6 +10,16 @@ public enum Routes {
     public static let importRecords = "/v1/import"
     /// `GET`: every live record, sorted by id.
     public static let export = "/v1/export"
+    /// `GET`: the whole store as a snapshot feed document.
+    public static let snapshot = "/v1/snapshot"
+    /// `POST`: run one sync round now.
+    public static let sync = "/v1/sync"
+    /// `GET`: open conflicts.
+    public static let conflicts = "/v1/conflicts"
+    /// `POST`: close a field's conflict.
+    public static func resolve(_ id: String) -> String { "/v1/records/" + id + "/resolve" }
+    /// `POST`: bring back a deleted record.
+    public static func restore(_ id: String) -> String { "/v1/records/" + id + "/restore" }
 
     /// Each route pattern with the methods it takes, for `405 Method Not Allowed` answers.
     public static let methods: [(pattern: String, methods: [String])] = [
@@ -18,6 +28,11 @@ public enum Routes {
         ("/v1/records/:id", ["GET", "PATCH", "DELETE"]),
         (importRecords, ["POST"]),
         (export, ["GET"]),
+        (snapshot, ["GET"]),
+        (sync, ["POST"]),
+        (conflicts, ["GET"]),
+        ("/v1/records/:id/resolve", ["POST"]),
+        ("/v1/records/:id/restore", ["POST"]),
     ]
 
     /// The methods `path` takes, or `nil` if no route has this path.
@@ -30,10 +45,4 @@ public enum Routes {
         }
         return nil
     }
-}
-
-/// The version reld and relctl report.
-public enum RelVersion {
-    /// Semantic version of this build.
-    public static let current = "0.1.0"
 }

@@ -18,10 +18,16 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var database: DatabaseInfo
     /// The control socket's path.
     public var socket: String
+    /// Fields edited concurrently to different values, waiting for `relctl resolve`.
+    public var openConflicts: Int
+    /// The feed and how syncing goes; absent when no feed is configured.
+    public var sync: SyncInfo?
 
     /// Creates a status.
     public init(version: String, startedAt: String, uptimeSeconds: Double, nodeID: String, records: RecordCounts,
-                pendingChanges: Int, database: DatabaseInfo, socket: String) {
+                pendingChanges: Int, database: DatabaseInfo, socket: String, openConflicts: Int = 0, sync: SyncInfo? = nil) {
+        self.openConflicts = openConflicts
+        self.sync = sync
         self.version = version
         self.startedAt = startedAt
         self.uptimeSeconds = uptimeSeconds
@@ -34,7 +40,7 @@ public struct StatusResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", nodeID = "node_id", records
-        case pendingChanges = "pending_changes", database, socket
+        case pendingChanges = "pending_changes", database, socket, openConflicts = "open_conflicts", sync
     }
 }
 

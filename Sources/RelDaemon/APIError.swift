@@ -70,7 +70,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             var apiError = APIError(from: error)
-            if apiError.status == .notFound, !(error is StoreError) {
+            // Only the router's own "no route" becomes 405 or a route hint; a handler's 404
+            // (no such record, no conflict) is passed on as it is.
+            if apiError.status == .notFound, error is HTTPError {
                 let path = request.uri.path
                 if let allowed = Routes.allowedMethods(for: path) {
                     apiError = APIError(.methodNotAllowed, "method_not_allowed",

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import RelModel
+import RelService
+import RelSync
 import TOMLKit
 
 /// Reads `reld.toml` over a configuration, refusing unknown keys and bad values with the file,
@@ -26,7 +28,7 @@ public enum ConfigFile {
         for key in table.keys {
             let value = table[key]!
             func fail(_ reason: String) -> ConfigError {
-                ConfigError(file: path, line: line(of: key, in: text), key: key, reason: reason)
+                ConfigError(file: path, line: ConfigText.line(of: key, in: text), key: key, reason: reason)
             }
             switch key {
             case "state_dir":
@@ -50,8 +52,37 @@ public enum ConfigFile {
             case "max_request_bytes", "max_import_bytes":
                 guard let n = value.int, n >= 1024, n <= 4 << 30 else { throw fail("must be a whole number of bytes, 1024 to 4294967296") }
                 if key == "max_request_bytes" { config.maxRequestBytes = n } else { config.maxImportBytes = n }
+            case "sync":
+                guard let sync = value.table else { throw fail("must be a table: [sync]") }
+                try applySync(sync, text: text, path: path, to: &config)
             default:
-                throw fail("unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes")
+                throw fail("unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]")
+            }
+        }
+    }
+
+    /// The `[sync]` table: feed, token_file, interval, max_backoff, max_clock_skew.
+    static func applySync(_ table: TOMLTable, text: String, path: String, to config: inout DaemonConfig) throws(ConfigError) {
+        for key in table.keys {
+            let value = table[key]!
+            func fail(_ reason: String) -> ConfigError {
+                ConfigError(file: path, line: ConfigText.line(of: key, in: text), key: "sync." + key, reason: reason)
+            }
+            switch key {
+            case "feed":
+                guard let s = value.string else { throw fail("must be a URL in quotes") }
+                do { _ = try FeedURL(s) } catch { throw fail(error.description) }
+                config.feed = s
+            case "token_file":
+                config.tokenFile = try absolutePath(value, fail)
+            case "interval", "max_backoff":
+                guard let n = value.int, (1...86_400).contains(n) else { throw fail("must be a whole number of seconds, 1 to 86400") }
+                if key == "interval" { config.syncInterval = n } else { config.maxBackoff = n }
+            case "max_clock_skew":
+                guard let n = value.int, n >= 1 else { throw fail("must be a whole number of seconds, at least 1") }
+                config.maxClockSkew = n
+            default:
+                throw fail("unknown key; known keys of [sync] are: feed, token_file, interval, max_backoff, max_clock_skew")
             }
         }
     }
@@ -59,19 +90,6 @@ public enum ConfigFile {
     private static func absolutePath(_ value: any TOMLValueConvertible, _ fail: (String) -> ConfigError) throws(ConfigError) -> String {
         guard let s = value.string, s.hasPrefix("/") else { throw fail("must be an absolute path in quotes") }
         return s
-    }
-
-    /// The 1-based line where `key` is set, found by reading the text (TOMLKit keeps no positions
-    /// for values that parse).
-    static func line(of key: String, in text: String) -> Int? {
-        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = raw.drop { $0 == " " || $0 == "\t" }
-            if line.hasPrefix("[\(key)]") || line.hasPrefix("[[\(key)]]") { return n + 1 }
-            guard line.hasPrefix(key) else { continue }
-            let rest = line.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
-            if rest.hasPrefix("=") { return n + 1 }
-        }
-        return nil
     }
 }
 

@@ -8,12 +8,15 @@ import OrderedCollections
 import RelControlAPI
 import RelModel
 import RelStore
+import RelSync
 
 /// The control API's handlers: decode and check the request, call the store, encode the answer.
 struct ControlAPI: Sendable {
     let database: AppDatabase
     let config: DaemonConfig
     let startedAt: Date
+    /// The sync engine, when a feed is configured.
+    let sync: SyncEngine?
 
     /// Adds every route to `router`.
     func register(on router: Router<BasicRequestContext>) {
@@ -26,6 +29,7 @@ struct ControlAPI: Sendable {
         router.delete("/v1/records/:id") { _, context in try await self.delete(context.parameters.require("id")) }
         router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
         router.get(RouterPath(Routes.export)) { _, _ in try await self.export() }
+        registerSync(on: router)
     }
 
     func status() async throws -> Response {
@@ -35,7 +39,8 @@ struct ControlAPI: Sendable {
             uptimeSeconds: (Date().timeIntervalSince(startedAt) * 10).rounded() / 10, nodeID: database.nodeID,
             records: RecordCounts(event: stats.counts[.event] ?? 0, agreement: stats.counts[.agreement] ?? 0, deleted: stats.deleted),
             pendingChanges: stats.pendingChanges,
-            database: DatabaseInfo(path: database.path, sizeBytes: stats.sizeBytes), socket: config.socketPath)
+            database: DatabaseInfo(path: database.path, sizeBytes: stats.sizeBytes), socket: config.socketPath,
+            openConflicts: try await database.openConflictCount(), sync: await syncInfo())
         return try Self.json(body)
     }
 
@@ -72,6 +77,7 @@ struct ControlAPI: Sendable {
             record = try RecordValidator.record(from: json) { UUID().uuidString.lowercased() }
         } catch { throw APIError(validation: error) }
         try await database.create(record)
+        nudge()
         context.logger.info("record created", metadata: ["id": "\(record.id)", "kind": "\(record.kind.rawValue)"])
         return try Self.json(CreatedResponse(id: record.id), status: .created)
     }
@@ -89,12 +95,14 @@ struct ControlAPI: Sendable {
         else { throw APIError.badRequest("body must be {\"set\": {\"FIELD\": VALUE, ...}}") }
         guard !edits.isEmpty else { throw APIError.badRequest("\"set\" is empty: name at least one field to change") }
         let record = try await database.update(id: id, edits: edits)
+        nudge()
         context.logger.info("record edited", metadata: ["id": "\(id)", "fields": "\(edits.keys.joined(separator: ","))"])
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
     }
 
     func delete(_ id: String) async throws -> Response {
         try await database.delete(id: id)
+        nudge()
         return try Self.json(DeletedResponse(id: id))
     }
 
@@ -102,6 +110,7 @@ struct ControlAPI: Sendable {
         // Validated in a function of its own so the body and parsed tree are freed before writing.
         let records = try await Self.validatedImport(request, limit: config.maxImportBytes)
         let summary = try await database.importRecords(records)
+        nudge()
         context.logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
         if records.count >= 1000 {
             // Keep neither a huge write-ahead log nor the import's freed heap around afterwards.

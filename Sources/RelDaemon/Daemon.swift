@@ -4,18 +4,22 @@ import Glibc
 import Foundation
 import Hummingbird
 import Logging
+import RelService
 import RelStore
+import RelSync
 import ServiceLifecycle
 
 /// reld itself: takes the state directory, opens the store, serves the control socket, and
 /// tells systemd how it is doing, until SIGTERM or SIGINT.
 public struct Daemon: Sendable {
     let config: DaemonConfig
+    let feed: FeedSettings?
     let logger: Logger
 
-    /// Creates a daemon for `config`.
-    public init(config: DaemonConfig, logger: Logger) {
+    /// Creates a daemon for `config`, syncing with `feed` if given.
+    public init(config: DaemonConfig, feed: FeedSettings? = nil, logger: Logger) {
         self.config = config
+        self.feed = feed
         self.logger = logger
     }
 
@@ -29,8 +33,9 @@ public struct Daemon: Sendable {
         let database = try AppDatabase(path: stateDirectory.databasePath)
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])
 
+        let sync = feed.map { SyncEngine(database: database, settings: $0, logger: self.logger) }
         let router = Router()
-        ControlAPI(database: database, config: config, startedAt: startedAt).register(on: router)
+        ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync).register(on: router)
         let config = self.config
         let logger = self.logger
         let app = Application(
@@ -45,14 +50,21 @@ public struct Daemon: Sendable {
                 let stats = try? await database.statistics()
                 let count = stats.map { $0.counts.values.reduce(0, +) } ?? 0
                 logger.info("ready", metadata: ["socket": "\(config.socketPath)", "records": "\(count)"])
-                notifier.ready(status: stats.map { SystemdService.statusLine($0, socket: config.socketPath) }
+                notifier.ready(status: stats.map { Self.statusLine($0, socket: config.socketPath) }
                     ?? "Serving on \(config.socketPath)")
             },
             logger: logger
         )
-        let systemd = SystemdService(notifier: notifier, database: database, socketPath: config.socketPath, logger: logger)
+        let systemd = SystemdService(notifier: notifier, logger: logger) {
+            (try? await database.statistics()).map { Self.statusLine($0, socket: config.socketPath) }
+        }
+        var services: [any Service] = [app, systemd]
+        if let sync {
+            logger.info("syncing", metadata: ["feed": "\(feed?.url.string ?? "")"])
+            services.append(SyncService(engine: sync))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -64,43 +76,23 @@ public struct Daemon: Sendable {
         logger.info("stopped cleanly")
         withExtendedLifetime(stateDirectory) {}
     }
-}
-
-/// Keeps systemd informed: `WATCHDOG=1` while the database answers, a fresh `STATUS=` line with
-/// the record count, and `STOPPING=1` when shutdown begins.
-struct SystemdService: Service {
-    let notifier: SystemdNotifier
-    let database: AppDatabase
-    let socketPath: String
-    let logger: Logger
-
-    func run() async throws {
-        guard notifier.isActive else {
-            try? await gracefulShutdown()
-            return
-        }
-        await withGracefulShutdownHandler {
-            let watchdog = SystemdNotifier.watchdogInterval()
-            let interval = watchdog.map { $0 / 2 } ?? .seconds(30)
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-                guard !Task.isShuttingDownGracefully else { break }
-                if let stats = try? await database.statistics() {
-                    if watchdog != nil { notifier.watchdog() }
-                    notifier.status(Self.statusLine(stats, socket: socketPath))
-                } else {
-                    logger.error("database does not answer; withholding the watchdog ping")
-                }
-            }
-        } onGracefulShutdown: {
-            logger.info("shutting down")
-            notifier.stopping()
-        }
-    }
 
     /// The `STATUS=` text `systemctl status` shows.
     static func statusLine(_ stats: StoreStatistics, socket: String) -> String {
         let count = stats.counts.values.reduce(0, +)
         return "Serving \(count) records on \(socket); \(stats.pendingChanges) changes not yet synced"
+    }
+}
+
+/// Runs the sync engine's loop for the service group and ends it at shutdown.
+struct SyncService: Service {
+    let engine: SyncEngine
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await engine.run()
+        } onGracefulShutdown: {
+            Task { await engine.stop() }
+        }
     }
 }

@@ -18,12 +18,27 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxRequestBytes = 1 << 20
     /// Largest request body accepted by `POST /v1/import`.
     public var maxImportBytes = 512 << 20
+    /// The feed to sync with (`[sync] feed`); `nil` keeps reld offline.
+    public var feed: String?
+    /// File holding the feed's bearer token (`[sync] token_file`).
+    public var tokenFile: String?
+    /// Seconds between sync rounds (`[sync] interval`).
+    public var syncInterval = 60
+    /// Longest wait after failures, seconds (`[sync] max_backoff`).
+    public var maxBackoff = 300
+    /// How far ahead of this clock a pulled change may be, seconds (`[sync] max_clock_skew`).
+    public var maxClockSkew = 86_400
 
     /// The defaults for this user: system paths as root (or under systemd), XDG paths otherwise.
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
         let paths = DefaultPaths(environment: environment)
-        return DaemonConfig(stateDirectory: paths.stateDirectory, socketPath: paths.socket,
-                            socketGroup: paths.isSystem ? "reld" : nil)
+        var config = DaemonConfig(stateDirectory: paths.stateDirectory, socketPath: paths.socket,
+                                  socketGroup: paths.isSystem ? "reld" : nil)
+        // A systemd credential (LoadCredential=feed-token:...) needs no config at all.
+        if let credentials = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/feed-token") {
+            config.tokenFile = credentials + "/feed-token"
+        }
+        return config
     }
 
     /// Creates a configuration.

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import RelControlAPI
+import RelModel
+import RelService
+import RelSync
 
 /// `reld`: the command line of the daemon.
 public struct ReldCommand: AsyncParsableCommand {
@@ -12,7 +15,8 @@ public struct ReldCommand: AsyncParsableCommand {
         discussion: """
             reld keeps a SQLite store in its state directory and serves the control API on a Unix \
             socket for relctl. Settings come from built-in defaults, then the config file, then these \
-            options. Without --config it reads $CONFIGURATION_DIRECTORY/reld.toml, /etc/reld/reld.toml \
+            options. With a feed (--feed or [sync] feed) it syncs on an interval, soon after local \
+            changes, and on `relctl sync`. Without --config it reads $CONFIGURATION_DIRECTORY/reld.toml, /etc/reld/reld.toml \
             (root) or ~/.config/reld/reld.toml if present.
 
             Exit status: 0 after a clean shutdown (SIGTERM, SIGINT); 1 when it cannot run (state \
@@ -29,6 +33,15 @@ public struct ReldCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Path of the control socket.", valueName: "path"))
     var socket: String?
+
+    @Option(name: .long, help: ArgumentHelp("Feed to sync with: a relhub URL, or a snapshot document's URL (*.json).", valueName: "url"))
+    var feed: String?
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the feed's bearer token.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .customLong("sync-interval"), help: ArgumentHelp("Seconds between sync rounds (default 60).", valueName: "seconds"))
+    var syncInterval: Int?
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
@@ -54,7 +67,11 @@ public struct ReldCommand: AsyncParsableCommand {
     /// Loads the configuration and runs the daemon.
     public func run() async throws {
         let config: DaemonConfig
-        do { config = try loadConfig() } catch {
+        let feed: FeedSettings?
+        do {
+            config = try loadConfig()
+            feed = try Self.feedSettings(config)
+        } catch {
             FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8))
             throw ExitCode(78)
         }
@@ -64,7 +81,10 @@ public struct ReldCommand: AsyncParsableCommand {
         let logger = Logger(label: "reld")
         logger.info("starting reld \(RelVersion.current)", metadata: ["state_dir": "\(config.stateDirectory)", "socket": "\(config.socketPath)"])
         do {
-            try await Daemon(config: config, logger: logger).run()
+            if let file = config.tokenFile, feed != nil, SecretFile.isGroupOrWorldReadable(file) {
+                logger.warning("token file \(file) can be read by other users; chmod 600 it")
+            }
+            try await Daemon(config: config, feed: feed, logger: logger).run()
         } catch {
             logger.critical("\(error)")
             if !journal { FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8)) }
@@ -83,6 +103,15 @@ public struct ReldCommand: AsyncParsableCommand {
         }
         if let stateDir { config.stateDirectory = Self.absolute(stateDir) }
         if let socket { config.socketPath = Self.absolute(socket) }
+        if let feed {
+            do { _ = try FeedURL(feed) } catch { throw DaemonError("--feed: \(error)") }
+            config.feed = feed
+        }
+        if let tokenFile { config.tokenFile = Self.absolute(tokenFile) }
+        if let syncInterval {
+            guard (1...86_400).contains(syncInterval) else { throw DaemonError("--sync-interval \(syncInterval): must be 1 to 86400 seconds") }
+            config.syncInterval = syncInterval
+        }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw DaemonError("--log-level \"\(logLevel)\": must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -90,6 +119,17 @@ public struct ReldCommand: AsyncParsableCommand {
             config.logLevel = level
         }
         return config
+    }
+
+    /// The feed settings, token read, or `nil` without a feed.
+    static func feedSettings(_ config: DaemonConfig) throws -> FeedSettings? {
+        guard let feed = config.feed else { return nil }
+        var settings = FeedSettings(url: try FeedURL(feed))
+        if let file = config.tokenFile { settings.token = try SecretFile.read(file)[0] }
+        settings.interval = .seconds(config.syncInterval)
+        settings.maxBackoff = .seconds(config.maxBackoff)
+        settings.clockBound = ClockBound(maxSkewMillis: Int64(config.maxClockSkew) * 1000)
+        return settings
     }
 
     static func absolute(_ path: String) -> String {

@@ -6,6 +6,49 @@ public enum RecordValidator {
     ///
     /// - Parameter newID: makes an id when the input has none.
     public static func record(from json: JSONValue, newID: () -> String) throws(ValidationError) -> Record {
+        try record(from: json, recordLevel: true, newID: newID)
+    }
+
+    /// Assembles a record from merged field values: each value is checked, missing ones get their
+    /// default, but rules that tie fields together are not applied, because two edits that were
+    /// each valid may combine into a pair that is not (the next local edit must fix it).
+    public static func merged(id: String, kind: RecordKind, fields: OrderedDictionary<String, JSONValue>) throws(ValidationError) -> Record {
+        var json = fields
+        json["id"] = .string(id)
+        json["kind"] = .string(kind.rawValue)
+        let names = Set(RecordSchema.fields(for: kind).map(\.name))
+        json = json.filter { $0.key == "id" || $0.key == "kind" || names.contains($0.key) }
+        return try record(from: .object(json), recordLevel: false) { id }
+    }
+
+    /// Checks one merged field value, as it arrives from a feed: `field` is a top-level field of
+    /// either kind or a pseudo-field of ``Change``. Returns the value in canonical form.
+    public static func checkMergedField(_ field: String, _ value: JSONValue) throws(ValidationError) -> JSONValue {
+        switch field {
+        case Change.kindField:
+            guard let s = value.stringValue, RecordKind(rawValue: s) != nil else {
+                throw ValidationError(field: field, value: JSONText.compact(value), reason: "must be \"event\" or \"agreement\"")
+            }
+            return value
+        case Change.deletedField:
+            guard case .bool = value else {
+                throw ValidationError(field: field, value: JSONText.compact(value), reason: "must be true or false")
+            }
+            return value
+        default:
+            let specs = RecordKind.allCases.compactMap { kind in RecordSchema.fields(for: kind).first { $0.name == field } }
+            guard !specs.isEmpty else {
+                throw ValidationError(field: field, value: nil, reason: "is not a field of any record kind; is the feed written by a newer reld?")
+            }
+            var last: FieldError?
+            for spec in specs {
+                do { return try SchemaChecker.check(value, as: spec) } catch { last = error.under(field) }
+            }
+            throw last!.validationError
+        }
+    }
+
+    static func record(from json: JSONValue, recordLevel: Bool, newID: () -> String) throws(ValidationError) -> Record {
         guard var members = json.objectValue else {
             throw ValidationError(field: "(record)", value: nil, reason: "must be a JSON object, not \(json.typeName)")
         }
@@ -33,7 +76,7 @@ public enum RecordValidator {
                 }
             }
             let fields = try SchemaChecker.checkObject(members, fields: schema)
-            try recordChecks(fields, kind: kind)
+            if recordLevel { try recordChecks(fields, kind: kind) }
             return Record(id: id, kind: kind, fields: fields)
         } catch {
             var e = error.validationError

@@ -106,7 +106,8 @@ extension AppDatabase {
     }
 }
 
-/// Appends to the change log and keeps each field's stamp, numbering this node's changes.
+/// Appends this node's changes to the change log, numbering them, and makes each the value of its
+/// field, replacing (as its base) the version that was the value until now.
 struct ChangeWriter {
     let db: Database
     let node: String
@@ -125,12 +126,20 @@ struct ChangeWriter {
             seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
         }
         nextSeq = seq + 1
-        try db.cachedStatement(sql: """
-            INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [recordID, field, JSONText.compact(value), hlc.rawValue, node, seq])
-        try db.cachedStatement(sql: """
-            INSERT INTO field_stamps (record_id, field, hlc, node) VALUES (?, ?, ?, ?)
-            ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node
-            """).execute(arguments: [recordID, field, hlc.rawValue, node])
+        let bases = try FieldState.winner(db, recordID, field).map { [$0.stamp] } ?? []
+        let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
+        try FieldState.log(db, change)
+        try FieldState.setWinner(db, change)
+    }
+
+    /// Writes a change that replaces every version of a field, the value and its conflicts alike.
+    mutating func appendResolving(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
+        let heads = try FieldState.heads(db, recordID, field)
+        let seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
+        nextSeq = seq + 1
+        let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: heads)
+        try FieldState.log(db, change)
+        try db.execute(sql: "DELETE FROM conflicts WHERE record_id = ? AND field = ?", arguments: [recordID, field])
+        try FieldState.setWinner(db, change)
     }
 }

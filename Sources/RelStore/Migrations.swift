@@ -53,6 +53,50 @@ extension AppDatabase {
                 CREATE INDEX changes_by_record ON changes (record_id);
                 """)
         }
+        migrator.registerMigration("v2-merge") { db in
+            try db.execute(sql: """
+                -- The versions each change replaced, as a JSON array of [hlc, node]: what tells a
+                -- concurrent edit (a conflict) from one made knowingly over another.
+                ALTER TABLE changes ADD COLUMN bases TEXT NOT NULL DEFAULT '[]';
+                -- The winning value beside its stamp, so a record can be rebuilt from its fields.
+                ALTER TABLE field_stamps ADD COLUMN value TEXT NOT NULL DEFAULT 'null';
+                UPDATE field_stamps SET value = (
+                    SELECT c.value FROM changes c
+                    WHERE c.record_id = field_stamps.record_id AND c.field = field_stamps.field
+                      AND c.hlc = field_stamps.hlc AND c.node = field_stamps.node);
+
+                -- Field versions that some known change replaced: a late arrival found here is
+                -- history, not a conflict.
+                CREATE TABLE superseded (
+                    record_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    node TEXT NOT NULL,
+                    PRIMARY KEY (record_id, field, hlc, node)
+                ) WITHOUT ROWID;
+
+                -- Concurrent versions that lost to the field's value and nobody has replaced yet.
+                CREATE TABLE conflicts (
+                    record_id TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    hlc INTEGER NOT NULL,
+                    node TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (record_id, field, hlc, node)
+                ) WITHOUT ROWID;
+
+                -- Before this migration only this node wrote, one change after another: each
+                -- change replaced the previous one of its field.
+                WITH ordered AS (
+                    SELECT seq, lag(hlc) OVER w AS base_hlc, lag(node) OVER w AS base_node
+                    FROM changes WINDOW w AS (PARTITION BY record_id, field ORDER BY hlc, node))
+                UPDATE changes SET bases = json_array(json_array(ordered.base_hlc, ordered.base_node))
+                FROM ordered WHERE ordered.seq = changes.seq AND ordered.base_hlc IS NOT NULL;
+                INSERT OR IGNORE INTO superseded (record_id, field, hlc, node)
+                    SELECT c.record_id, c.field, b.value ->> 0, b.value ->> 1
+                    FROM changes c, json_each(c.bases) b;
+                """)
+        }
         return migrator
     }
 }

@@ -15,18 +15,21 @@ public final class StateDirectory: Sendable {
     private let lockFD: Int32
 
     /// The database file inside the directory.
-    public var databasePath: String { path + "/reld.sqlite" }
+    public var databasePath: String { path + "/\(name).sqlite" }
+    /// Names the database and lock files: `reld`, or `relhub` for the hub.
+    public let name: String
 
-    /// Creates the directory if needed (mode 0700) and takes its lock.
-    public init(path: String) throws(StoreError) {
+    /// Creates the directory if needed (mode 0700) and takes its lock, `NAME.lock`.
+    public init(path: String, name: String = "reld") throws(StoreError) {
         self.path = path
+        self.name = name
         do {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw StoreError.stateDirectory(path: path, reason: "cannot create it: \(Self.reason(error))")
         }
-        let lockPath = path + "/reld.lock"
+        let lockPath = path + "/\(name).lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw StoreError.stateDirectory(path: path, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))")

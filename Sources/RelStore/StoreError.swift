@@ -1,3 +1,5 @@
+import RelModel
+
 /// What went wrong in the store, in words that say what to do about it.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The state directory cannot be used.
@@ -14,6 +16,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case diskFull(path: String)
     /// The database was written by a newer reld.
     case newerSchema(path: String)
+    /// A change from a feed is malformed or breaks the schema; nothing of its batch was applied.
+    case badChange(index: Int, node: String, nodeSeq: Int64, reason: String)
+    /// A change from a feed is stamped too far in the future; nothing of its batch was applied.
+    case clockAhead(ClockAheadError)
+    /// A node sent a change under a number it had used for another change.
+    case reusedSequence(node: String, nodeSeq: Int64)
+    /// A record's field has no open conflict to resolve.
+    case noConflict(id: String, field: String)
+    /// `resolve --take local|remote` does not name exactly one version.
+    case ambiguousChoice(id: String, field: String, reason: String)
 
     /// The message people see.
     public var description: String {
@@ -21,7 +33,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .stateDirectory(let path, let reason):
             "state directory \(path): \(reason)"
         case .locked(let path, let pid):
-            "state directory \(path) is in use by another reld\(pid.map { " (pid \($0))" } ?? ""); stop it first, or give this one its own --state-dir"
+            "state directory \(path) is in use by another process\(pid.map { " (pid \($0))" } ?? ""); stop it first, or give this one its own --state-dir"
         case .damaged(let path, let reason):
             "database \(path) is damaged (\(reason)); reld will not touch it: restore it from a backup or move it aside and re-import an export"
         case .notFound(let id):
@@ -32,6 +44,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "disk full: cannot write to \(path); free some space and try again (nothing was written)"
         case .newerSchema(let path):
             "database \(path) was written by a newer version of reld; upgrade reld"
+        case .badChange(let index, let node, let nodeSeq, let reason):
+            "change \(index + 1) of the batch (node \(node), node_seq \(nodeSeq)) was refused: \(reason); nothing of the batch was applied"
+        case .clockAhead(let error):
+            "\(error); nothing of the batch was applied"
+        case .reusedSequence(let node, let nodeSeq):
+            "node \(node) sent change \(nodeSeq) again with other content: its store was restored from a backup or copied from another machine; nothing of the batch was applied. Stop that reld, export its records, and start it on a fresh state directory, then import them"
+        case .noConflict(let id, let field):
+            "record \(id) has no open conflict on field \(field); relctl conflicts lists the open ones"
+        case .ambiguousChoice(let id, let field, let reason):
+            "record \(id), field \(field): \(reason)"
         }
     }
 }

@@ -13,7 +13,7 @@ import Testing
             let second = try Daemon(dir: other, stateDir: d.stateDir, expectReady: false)
             let status = try second.waitForExit()
             #expect(status == 1)
-            #expect(second.log.contains("state directory \(d.stateDir) is in use by another reld (pid \(d.pid))"), "\(second.log)")
+            #expect(second.log.contains("state directory \(d.stateDir) is in use by another process (pid \(d.pid))"), "\(second.log)")
             #expect(try d.relctl("status").status == 0, "the first one is untouched")
         }
     }

@@ -20,6 +20,7 @@ enum Binaries {
 
     static var reld: String { directory.appendingPathComponent("reld").path }
     static var relctl: String { directory.appendingPathComponent("relctl").path }
+    static var relhub: String { directory.appendingPathComponent("relhub").path }
     /// The package root, for shared data beside it.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var seedRecords: String { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/seed-records.json").path }

@@ -72,14 +72,14 @@ import Testing
             #expect(out.stdout.contains(d.stateDir + "/reld.sqlite"))
             #expect(out.stdout.contains("0 events, 0 agreements"))
             let json = try #require(try parseJSON(try d.relctl("status", "--json").stdout) as? [String: Any])
-            #expect(json["version"] as? String == "0.1.0")
+            #expect(json["version"] as? String == "0.2.0")
             #expect((json["node_id"] as? String)?.count == 36)
         }
     }
 
     @Test func relctlVersionAndCompletion() throws {
         let version = try run(Binaries.relctl, ["--version"])
-        #expect(version.status == 0 && version.stdout.hasPrefix("0.1.0"))
+        #expect(version.status == 0 && version.stdout.hasPrefix("0.2.0"))
         let completion = try run(Binaries.relctl, ["--generate-completion-script", "bash"])
         #expect(completion.status == 0 && completion.stdout.contains("add-event"))
         let help = try run(Binaries.relctl, ["--help"])

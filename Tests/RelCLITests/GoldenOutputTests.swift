@@ -37,6 +37,32 @@ import Testing
         try expectGolden(HumanOutput.status(status), "status.txt")
     }
 
+    @Test func statusWhileOffline() throws {
+        let status = StatusResponse(
+            version: "0.2.0", startedAt: "2026-11-30T08:00:00Z", uptimeSeconds: 7384.2,
+            nodeID: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", records: RecordCounts(event: 46, agreement: 7, deleted: 2),
+            pendingChanges: 3, database: DatabaseInfo(path: "/var/lib/reld/reld.sqlite", sizeBytes: 1_258_291),
+            socket: "/run/reld/reld.sock", openConflicts: 2,
+            sync: SyncInfo(feed: "https://hub.example.org", readOnly: false, state: "offline",
+                           lastSuccess: "2026-11-30T09:58:12Z",
+                           lastError: "feed https://hub.example.org/v1/changes unreachable: connection refused; will retry",
+                           nextAttempt: "2026-11-30T10:03:40Z"))
+        try expectGolden(HumanOutput.status(status), "status-offline.txt")
+    }
+
+    @Test func syncAndConflicts() throws {
+        try expectGolden(HumanOutput.sync(SyncResponse(pulled: 120, pushed: 3, conflicts: 1, notModified: false)), "sync.txt")
+        try expectGolden(HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true)), "sync-up-to-date.txt")
+        let conflict = ConflictInfo(
+            recordID: "mlru-e21", title: "Wagner deployment reported", field: "claim_status",
+            current: VersionInfo(value: "disputed", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
+                                 time: "2026-11-30T09:12:03Z", hlc: 117_705_009_925_849_088),
+            others: [VersionInfo(value: "reported", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
+                                 time: "2026-11-30T09:11:58Z", hlc: 117_705_009_600_000_000)])
+        try expectGolden(HumanOutput.conflicts([conflict]), "conflicts.txt")
+        try expectGolden(HumanOutput.conflicts([]), "conflicts-none.txt")
+    }
+
     @Test func list() throws {
         let records = Array(try Self.seed().prefix(12))
         try expectGolden(HumanOutput.list(records, total: 53, offset: 0), "list.txt")

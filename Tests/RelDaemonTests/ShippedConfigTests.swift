@@ -9,13 +9,18 @@ import Testing
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/reld.toml")
         let text = try String(contentsOf: url, encoding: .utf8)
-        let keys = text.split(separator: "\n").filter { $0.hasPrefix("# ") && $0.contains(" = ") }
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("# ") && ($0.contains(" = ") || $0.hasPrefix("# [")) }
             .map { String($0.dropFirst(2)) }
-        #expect(keys.count == 7, "every key appears once, commented out: \(keys)")
+        let keys = lines.filter { !$0.hasPrefix("[") }
+        #expect(keys.count == 12, "every key appears once, commented out: \(keys)")
+        #expect(lines.filter { $0.hasPrefix("[") } == ["[sync]"])
         let environment = ["STATE_DIRECTORY": "/var/lib/reld", "RUNTIME_DIRECTORY": "/run/reld", "HOME": "/root"]
         var config = DaemonConfig.defaults(environment: environment)
-        let defaults = config
-        try ConfigFile.apply(text: keys.joined(separator: "\n"), path: url.path, to: &config)
-        #expect(config == defaults, "the values shown are the defaults")
+        var expected = config
+        // feed and token_file have no default: the file shows examples.
+        expected.feed = "https://hub.example.org"
+        expected.tokenFile = "/etc/reld/feed-token"
+        try ConfigFile.apply(text: lines.joined(separator: "\n"), path: url.path, to: &config)
+        #expect(config == expected, "the values shown are the defaults (examples for feed and token_file)")
     }
 }

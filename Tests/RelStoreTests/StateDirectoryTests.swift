@@ -70,7 +70,7 @@ import RelStore
 
     @Test func lockedMessageSaysWhatToDo() {
         let e = StoreError.locked(path: "/var/lib/reld", pid: 42)
-        #expect(e.description == "state directory /var/lib/reld is in use by another reld (pid 42); stop it first, or give this one its own --state-dir")
+        #expect(e.description == "state directory /var/lib/reld is in use by another process (pid 42); stop it first, or give this one its own --state-dir")
         #expect(StoreError.notFound(id: "x").description == "no record with id x")
     }
 }

@@ -6,10 +6,13 @@ Usage: python3 Tests/contract/check-openapi.py BUILD_DIR      (e.g. .build/debug
 Validates the spec itself, starts BUILD_DIR/reld on a temporary state directory and socket,
 calls every route over the Unix socket, and checks each answer's status, headers and body
 against the responses the spec declares for that operation. Also checks the behaviour the
-spec describes (defaults, filters, sort orders, limits, error members).
+spec describes (defaults, filters, sort orders, limits, error members). That reld has no feed;
+a second one then follows the first one's snapshot, published by a web server on loopback in
+this process, for the answers of the sync routes with a feed.
 
 Prints one `ok - ...` / `not ok - ...` line per check, then `N passed, M failed`; exits 1
-if any check failed. reld is always stopped (by pid) and the temporary directory removed.
+if any check failed. Each reld is always stopped (by pid), the web server shut down and the
+temporary directory removed.
 """
 
 import copy
@@ -312,6 +315,8 @@ def run_checks(seed):
     check(a.json and a.json.get("records") == {"event": 0, "agreement": 0, "deleted": 0},
           "status of a new store counts no records", a.raw)
     check(a.json and a.json.get("socket") == SOCKET, "status names the socket served", a.raw)
+    check(a.json and a.json.get("open_conflicts") == 0 and "sync" not in a.json,
+          "status without a feed: open_conflicts 0 and no sync member", a.raw)
     request("GET", "/v1/status?anything=1", 200, "(query string ignored)")
 
     # -- import the seed
@@ -470,6 +475,9 @@ def run_checks(seed):
         check(b.json == {"created": 0, "updated": 0, "unchanged": len(a.json)},
               "importing the export back changes nothing", b.raw)
 
+    # -- sync routes, on a reld without a feed
+    run_sync_checks(created)
+
     # -- 400
     a = request("POST", "/v1/records", 400, "(malformed JSON)", raw_body=b'{"kind": "event",')
     a = request("POST", "/v1/records", 400, "(empty body)", raw_body=b"")
@@ -496,7 +504,9 @@ def run_checks(seed):
     # -- 405, with Allow = the methods the spec lists for the path
     for method, path in [("PUT", "/v1/records"), ("DELETE", "/v1/status"), ("POST", "/v1/export"),
                          ("GET", "/v1/import"), ("POST", "/v1/records/mlru-e01"), ("PUT", "/v1/records/mlru-e01"),
-                         ("OPTIONS", "/v1/status"), ("HEAD", "/v1/export")]:
+                         ("OPTIONS", "/v1/status"), ("HEAD", "/v1/export"), ("GET", "/v1/sync"),
+                         ("POST", "/v1/conflicts"), ("POST", "/v1/snapshot"),
+                         ("GET", "/v1/records/mlru-e01/resolve"), ("DELETE", "/v1/records/mlru-e01/restore")]:
         a = request(method, path, 405)
         allowed = sorted(m.strip() for m in (a.header("Allow") or "").split(","))
         expected = spec_methods(template_for(path))
@@ -516,6 +526,8 @@ def run_checks(seed):
     request("POST", "/v1/records", 201, "(body of exactly max_request_bytes)", raw_body=padded(small, limit))
     request("POST", "/v1/records", 413, "(body 1 byte over max_request_bytes)", raw_body=padded(small, limit + 1))
     request("PATCH", "/v1/records/mlru-e01", 413, "(oversized)", raw_body=padded({"set": {"title": "x"}}, limit + 1))
+    request("POST", "/v1/records/mlru-e01/resolve", 413, "(oversized)",
+            raw_body=padded({"field": "title", "take": "local"}, limit + 1))
     request("POST", "/v1/import", 200, "(2 MiB body: import has its own limit)", raw_body=padded([], 2 * limit))
 
     # -- 422
@@ -563,8 +575,175 @@ def run_checks(seed):
     a = request("GET", "/v1/status", 200, "(end)")
 
 
-def main():
+def run_sync_checks(created):
+    """The sync routes on a reld that has no feed: nothing to sync, no conflicts, the snapshot,
+    restore, and the errors of resolve."""
+    a = request("POST", "/v1/sync", 409, "(no feed)")
+    check(error_member(a, "code") == "no_feed", "sync without a feed answers no_feed", a.raw)
+
+    a = request("GET", "/v1/conflicts", 200, "(none)")
+    check(a.json == {"conflicts": []}, "a store that never synced has no conflicts", a.raw)
+    request("GET", "/v1/conflicts?x=1", 200, "(query string ignored)")
+
+    # resolve: every request example is valid against the spec; no field here has a conflict
+    examples = (SPEC["paths"]["/v1/records/{id}/resolve"]["post"]["requestBody"]["content"]
+                ["application/json"]["examples"])
+    for name, example in examples.items():
+        check_request_body("resolveConflict", example["value"], f"example {name}")
+    a = request("POST", "/v1/records/mlru-e01/resolve", 404, "(field without a conflict)",
+                body={"field": "title", "take": "local"})
+    check(error_member(a, "code") == "no_conflict", "resolve of a field without a conflict is no_conflict", a.raw)
+    a = request("POST", "/v1/records/no-such-id/resolve", 404, "(unknown id)", body={"field": "title", "value": "x"})
+    check(error_member(a, "code") == "no_conflict", "resolve on an unknown id is no_conflict", a.raw)
+    for label, body in [("no field", {"take": "local"}), ("neither take nor value", {"field": "title"}),
+                        ("take other than local/remote", {"field": "title", "take": "mine"}),
+                        ("both take and value", {"field": "title", "take": "local", "value": "x"})]:
+        check_request_body("resolveConflict", body, label, valid=False)
+        request("POST", "/v1/records/mlru-e01/resolve", 400, f"({label})", body=body)
+    request("POST", "/v1/records/mlru-e01/resolve", 400, "(malformed JSON)", raw_body=b'{"field":')
+    request("POST", "/v1/records/mlru-e01/resolve", 400, "(empty body)", raw_body=b"")
+
+    # restore
+    request("POST", "/v1/records/no-such-id/restore", 404, "(unknown id)")
+    rid = created.get("minimal")
+    if rid:
+        before = call("GET", f"/v1/records/{rid}").json
+        a = request("POST", f"/v1/records/{rid}/restore", 200, "(live record)")
+        check(a.json == before, "restoring a live record returns it unchanged", a.raw[:300])
+        deleted_before = (call("GET", "/v1/status").json or {}).get("records", {}).get("deleted")
+        request("DELETE", f"/v1/records/{rid}", 200, "(to restore it)")
+        request("GET", f"/v1/records/{rid}", 404, "(deleted, before restore)")
+        a = request("POST", f"/v1/records/{rid}/restore", 200, "(deleted record)")
+        check(a.json == before, "restore brings the record back with its fields", a.raw[:300])
+        a = request("GET", f"/v1/records/{rid}", 200, "(restored)")
+        check(a.json == before, "the restored record reads back as before", a.raw[:300])
+        a = request("GET", "/v1/status", 200, "(after restore)")
+        check(a.json and a.json["records"]["deleted"] == deleted_before,
+              "a restored record is no longer counted as deleted", a.raw)
+
+    # snapshot (with one record deleted for good, to see its tombstone)
+    gone = created.get("date-object")
+    if gone:
+        request("DELETE", f"/v1/records/{gone}", 200, "(a tombstone for the snapshot)")
+    status = call("GET", "/v1/status").json or {}
+    a = request("GET", "/v1/snapshot", 200)
+    doc = a.json if isinstance(a.json, dict) else {}
+    check(doc.get("format") == "reld-snapshot/1" and doc.get("feed_id") == status.get("node_id"),
+          "snapshot: format reld-snapshot/1, feed_id is this node's id", a.raw[:200])
+    changes = doc.get("changes") or []
+    exported = {r["id"] for r in (call("GET", "/v1/export").json or [])}
+    in_snapshot = {c["record_id"] for c in changes if c["field"] == "_kind"}
+    check(exported <= in_snapshot, "snapshot holds every live record",
+          f"missing: {sorted(exported - in_snapshot)[:5]}")
+    deleted = {c["record_id"] for c in changes if c["field"] == "_deleted" and c["value"] is True}
+    if gone:
+        check(gone in deleted and gone in in_snapshot and gone not in exported,
+              "snapshot keeps a deleted record, with _deleted true", f"deleted in snapshot: {sorted(deleted)[:5]}")
+        check({c["field"] for c in changes if c["record_id"] == gone} >= {"_kind", "title", "category", "actors"},
+              "a tombstone in the snapshot keeps the record's fields")
+    if rid:
+        check(any(c["record_id"] == rid and c["field"] == "_deleted" and c["value"] is False for c in changes),
+              "snapshot records the restore as _deleted false")
+    seqs = [c["node_seq"] for c in changes if c["node"] == status.get("node_id")]
+    check(len(seqs) == len(set(seqs)), "snapshot lists each change once")
+    request("GET", "/v1/snapshot?x=1", 200, "(query string ignored)")
+
+
+def run_reld(reld, tmp, name, extra, checks):
+    """Starts reld on `tmp`/`name`.* with `extra` arguments, runs `checks()` against it, stops it
+    with SIGTERM (by pid) and checks that it exits cleanly. Prints the end of its log if any
+    check failed."""
     global SOCKET
+    SOCKET = os.path.join(tmp, f"{name}.sock")
+    config = os.path.join(tmp, "reld.toml")
+    with open(config, "w") as f:
+        f.write('socket_group = ""\n')  # defaults otherwise; no /etc/reld or ~/.config file is read
+    log_path = os.path.join(tmp, f"{name}.log")
+    failed_before = failed
+    proc = None
+    try:
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen([reld, "--config", config, "--state-dir", os.path.join(tmp, name),
+                                     "--socket", SOCKET, "--log-level", "warning", *extra],
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        problem = wait_for_socket(proc, SOCKET)
+        label = " (following a feed)" if extra else ""
+        if check(problem is None, f"reld{label} starts and accepts connections on its socket", problem or ""):
+            try:
+                checks()
+            except Exception:  # noqa: BLE001
+                check(False, "checks ran to the end", traceback.format_exc())
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                rc = None
+            check(rc == 0, f"reld{label} stops cleanly on SIGTERM (exit status 0)", f"exit status {rc}")
+        if failed > failed_before:
+            with open(log_path, "rb") as f:
+                tail = f.read()[-3000:].decode(errors="replace")
+            if tail.strip():
+                print(f"# reld log ({name}, end):")
+                for line in tail.splitlines():
+                    print(f"#   {line}")
+    finally:
+        if proc is not None and proc.poll() is None:
+            try:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                pass
+
+
+def start_web_server(directory):
+    """A small static web server on a free loopback port, in a thread: (server, base URL)."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def run_feed_checks(server, url, published):
+    """Checks on a reld that follows another one's snapshot at `url`, published by `server`:
+    POST /v1/sync answers 200 (then, the file unchanged, not_modified), the records arrive
+    unchanged, GET /v1/status carries `sync`, and with the server gone the round fails (502)."""
+    a = request("GET", "/v1/status", 200, "(following a snapshot)")
+    sync = (a.json or {}).get("sync") or {}
+    check(sync.get("feed") == url and sync.get("read_only") is True,
+          "status names the feed and says a snapshot feed is read-only", a.raw)
+    a = request("POST", "/v1/sync", 200, "(snapshot feed)")
+    check(a.json and a.json["pushed"] == 0, "a snapshot feed is never pushed to", a.raw)
+    a = request("GET", "/v1/export", 200, "(follower)")
+    check(a.json == published, "a reld following the snapshot has the same records",
+          f"{len(a.json or [])} records, expected {len(published)}")
+    a = request("POST", "/v1/sync", 200, "(unchanged snapshot)")
+    check(a.json == {"pulled": 0, "pushed": 0, "conflicts": 0, "not_modified": True},
+          "an unchanged snapshot is not fetched again (not_modified)", a.raw)
+    a = request("GET", "/v1/status", 200, "(after a round)")
+    sync = (a.json or {}).get("sync") or {}
+    check(sync.get("state") == "idle" and "last_success" in sync and "last_error" not in sync
+          and a.json["pending_changes"] == 0 and a.json["open_conflicts"] == 0,
+          "after a good round: idle, last_success, no last_error", a.raw)
+    request("GET", "/v1/conflicts", 200, "(follower)")
+    server.shutdown()
+    server.server_close()
+    a = request("POST", "/v1/sync", 502, "(feed gone)")
+    check(error_member(a, "code") == "sync_failed" and url in str(error_member(a, "message")),
+          "a failed round answers sync_failed, naming the feed", a.raw)
+    a = request("GET", "/v1/status", 200, "(after a failed round)")
+    sync = (a.json or {}).get("sync") or {}
+    check("last_error" in sync and "next_attempt" in sync and "last_success" in sync,
+          "after a failed round: last_error and next_attempt, last_success kept", a.raw)
+
+
+def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug")
     reld = os.path.join(os.path.abspath(build), "reld")
 
@@ -586,43 +765,30 @@ def main():
     if not check(wait_for_binary(reld), f"{reld} exists"):
         return finish()
     tmp = tempfile.mkdtemp(prefix="reldct-", dir="/tmp")
-    SOCKET = os.path.join(tmp, "s.sock")
-    config = os.path.join(tmp, "reld.toml")
-    with open(config, "w") as f:
-        f.write('socket_group = ""\n')  # defaults otherwise; no /etc/reld or ~/.config file is read
-    log_path = os.path.join(tmp, "reld.log")
-    proc = None
+    www = os.path.join(tmp, "www")
+    os.mkdir(www)
+    published = []
+
+    def first():
+        run_checks(seed)
+        # What the second reld will follow: this one's snapshot, and the records it should give.
+        snapshot = call("GET", "/v1/snapshot")
+        with open(os.path.join(www, "ledger.json"), "wb") as f:
+            f.write(snapshot.raw)
+        published.extend(call("GET", "/v1/export").json or [])
+
+    server = None
     try:
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen([reld, "--config", config, "--state-dir", os.path.join(tmp, "state"),
-                                     "--socket", SOCKET, "--log-level", "warning"],
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        problem = wait_for_socket(proc, SOCKET)
-        if check(problem is None, "reld starts and accepts connections on its socket", problem or ""):
-            try:
-                run_checks(seed)
-            except Exception:  # noqa: BLE001
-                check(False, "checks ran to the end", traceback.format_exc())
-            proc.send_signal(signal.SIGTERM)
-            try:
-                rc = proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                rc = None
-            check(rc == 0, "reld stops cleanly on SIGTERM (exit status 0)", f"exit status {rc}")
-        if failed:
-            with open(log_path, "rb") as f:
-                tail = f.read()[-3000:].decode(errors="replace")
-            if tail.strip():
-                print("# reld log (end):")
-                for line in tail.splitlines():
-                    print(f"#   {line}")
+        run_reld(reld, tmp, "a", [], first)
+        if published:
+            server, base = start_web_server(www)
+            url = base + "/ledger.json"
+            run_reld(reld, tmp, "b", ["--feed", url, "--sync-interval", "3600"],
+                     lambda: run_feed_checks(server, url, published))
     finally:
-        if proc is not None and proc.poll() is None:
-            try:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         shutil.rmtree(tmp, ignore_errors=True)
     return finish()
 

@@ -11,6 +11,15 @@ enum HumanOutput {
         block.add("Node", s.nodeID)
         block.add("Records", "\(plural(s.records.event, "event")), \(plural(s.records.agreement, "agreement")) (\(s.records.deleted) deleted)")
         block.add("Pending", "\(plural(s.pendingChanges, "change")) not yet synced")
+        block.add("Conflicts", s.openConflicts == 0 ? "none" : "\(s.openConflicts) open (relctl conflicts)")
+        if let sync = s.sync {
+            block.add("Feed", sync.feed + (sync.readOnly ? " (snapshot, pull only)" : ""))
+            block.add("Sync", sync.state + (sync.nextAttempt.map { ", next try \($0)" } ?? ""))
+            block.add("Last sync", sync.lastSuccess ?? "never")
+            block.add("Last error", sync.lastError)
+        } else {
+            block.add("Feed", "none (offline only)")
+        }
         block.add("Database", "\(s.database.path) (\(bytes(s.database.sizeBytes)))")
         block.add("Socket", s.socket)
         return block.render()

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import RelControlAPI
+import RelModel
+
+/// `relctl resolve ID FIELD --take local|remote|VALUE`
+struct ResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Close a conflict: keep this node's value, the other node's, or a new one, everywhere.",
+        discussion: """
+            --take local keeps the value written on this node; --take remote keeps the one written on \
+            another node (if several nodes wrote different values, give the value itself). Any other \
+            text is the value to keep, read as `edit --set` reads it. The choice is written as a new \
+            change that replaces every version of the field, so it wins on every replica once synced.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The record's id.")
+    var id: String
+
+    @Argument(help: "The field in conflict, as `relctl conflicts` names it.")
+    var field: String
+
+    @Option(help: ArgumentHelp("local, remote, or the value to keep.", valueName: "local|remote|value"))
+    var take: String
+
+    func run() async throws {
+        let id = try checkedID(self.id)
+        var body: JSONValue = ["field": .string(field)]
+        if take == "local" || take == "remote" {
+            body = ["field": .string(field), "take": .string(take)]
+        } else {
+            let record = try JSONValue.parse(try await global.client.send(.GET, Routes.record(id)))
+            let kind = record["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)) ?? .event
+            let value: JSONValue
+            do { value = try FieldInput.value(forPath: field, text: take, kind: kind) } catch {
+                throw ValidationError("--take \(JSONText.quoted(take)): \(error.reason)")
+            }
+            body = ["field": .string(field), "value": value]
+        }
+        let data = try await global.client.send(.POST, Routes.resolve(id), body: Data(JSONText.compact(body).utf8))
+        if global.json { return printRaw(data) }
+        printText("Resolved \(field) of \(id); the choice reaches other nodes at the next sync.\n")
+    }
+}

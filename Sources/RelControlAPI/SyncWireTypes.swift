@@ -1,0 +1,127 @@
+import RelModel
+
+/// The sync part of `GET /v1/status`.
+public struct SyncInfo: Codable, Sendable, Equatable {
+    /// The feed URL.
+    public var feed: String
+    /// Whether the feed is a snapshot document, followed pull-only.
+    public var readOnly: Bool
+    /// `idle`, `syncing`, `backing off` or `offline`.
+    public var state: String
+    /// When a round last succeeded, ISO 8601 UTC.
+    public var lastSuccess: String?
+    /// Why the last round failed.
+    public var lastError: String?
+    /// When the next round is due, ISO 8601 UTC.
+    public var nextAttempt: String?
+
+    /// Creates the info.
+    public init(feed: String, readOnly: Bool, state: String, lastSuccess: String?, lastError: String?, nextAttempt: String?) {
+        self.feed = feed
+        self.readOnly = readOnly
+        self.state = state
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.nextAttempt = nextAttempt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case feed, readOnly = "read_only", state, lastSuccess = "last_success", lastError = "last_error", nextAttempt = "next_attempt"
+    }
+}
+
+/// `POST /v1/sync`: what one round did.
+public struct SyncResponse: Codable, Sendable, Equatable {
+    /// Changes pulled that were new here.
+    public var pulled: Int
+    /// Local changes pushed.
+    public var pushed: Int
+    /// Conflicts opened by the round.
+    public var conflicts: Int
+    /// Whether the feed answered "not modified".
+    public var notModified: Bool
+
+    /// Creates the response.
+    public init(pulled: Int, pushed: Int, conflicts: Int, notModified: Bool) {
+        self.pulled = pulled
+        self.pushed = pushed
+        self.conflicts = conflicts
+        self.notModified = notModified
+    }
+
+    enum CodingKeys: String, CodingKey { case pulled, pushed, conflicts, notModified = "not_modified" }
+}
+
+/// One version of a field in a conflict.
+public struct VersionInfo: Codable, Sendable, Equatable {
+    /// The value.
+    public var value: JSONValue
+    /// The node that wrote it.
+    public var node: String
+    /// Whether that node is this one.
+    public var local: Bool
+    /// When, ISO 8601 UTC (from its clock stamp).
+    public var time: String
+    /// The packed clock stamp.
+    public var hlc: Int64
+
+    /// Creates the info.
+    public init(value: JSONValue, node: String, local: Bool, time: String, hlc: Int64) {
+        self.value = value
+        self.node = node
+        self.local = local
+        self.time = time
+        self.hlc = hlc
+    }
+}
+
+/// An open conflict: the value every replica shows, and the concurrent values that lost.
+public struct ConflictInfo: Codable, Sendable, Equatable {
+    /// The record.
+    public var recordID: String
+    /// Its title.
+    public var title: String
+    /// The field.
+    public var field: String
+    /// The value shown now.
+    public var current: VersionInfo
+    /// The values that lost.
+    public var others: [VersionInfo]
+
+    /// Creates the info.
+    public init(recordID: String, title: String, field: String, current: VersionInfo, others: [VersionInfo]) {
+        self.recordID = recordID
+        self.title = title
+        self.field = field
+        self.current = current
+        self.others = others
+    }
+
+    enum CodingKeys: String, CodingKey { case recordID = "record_id", title, field, current, others }
+}
+
+/// `GET /v1/conflicts`.
+public struct ConflictsResponse: Codable, Sendable, Equatable {
+    /// Open conflicts, by record and field.
+    public var conflicts: [ConflictInfo]
+    /// Creates the response.
+    public init(conflicts: [ConflictInfo]) { self.conflicts = conflicts }
+}
+
+/// `POST /v1/records/{id}/resolve`: which value to keep: `take` is `local` or `remote`, or
+/// `value` is given.
+public struct ResolveRequest: Codable, Sendable, Equatable {
+    /// The field in conflict.
+    public var field: String
+    /// `local` or `remote`.
+    public var take: String?
+    /// A value of one's own.
+    public var value: JSONValue?
+
+    /// Creates the request.
+    public init(field: String, take: String?, value: JSONValue?) {
+        self.field = field
+        self.take = take
+        self.value = value
+    }
+}

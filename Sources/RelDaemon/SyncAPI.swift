@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import RelControlAPI
+import RelModel
+import RelStore
+import RelSync
+
+/// The control API's sync routes: run a round, list and resolve conflicts, restore, snapshot.
+extension ControlAPI {
+    func registerSync(on router: Router<BasicRequestContext>) {
+        router.post(RouterPath(Routes.sync)) { _, _ in try await self.syncNow() }
+        router.get(RouterPath(Routes.conflicts)) { _, _ in try await self.conflicts() }
+        router.post("/v1/records/:id/resolve") { request, context in try await self.resolve(request, context) }
+        router.post("/v1/records/:id/restore") { _, context in try await self.restore(context.parameters.require("id")) }
+        router.get(RouterPath(Routes.snapshot)) { _, _ in try await self.snapshot() }
+    }
+
+    /// Tells the sync engine that local changes wait; never waits for it.
+    func nudge() {
+        guard let sync else { return }
+        Task { await sync.nudge() }
+    }
+
+    func syncInfo() async -> SyncInfo? {
+        guard let status = await sync?.status() else { return nil }
+        return SyncInfo(feed: status.feed, readOnly: status.readOnly, state: status.state.rawValue,
+                        lastSuccess: status.lastSuccess?.formatted(.iso8601), lastError: status.lastError,
+                        nextAttempt: status.nextAttempt?.formatted(.iso8601))
+    }
+
+    func syncNow() async throws -> Response {
+        guard let sync else {
+            throw APIError(.conflict, "no_feed", "no feed is configured: set feed in the [sync] table of reld.toml, or start reld with --feed URL")
+        }
+        switch await sync.syncNow() {
+        case .success(let report):
+            return try Self.json(SyncResponse(pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts,
+                                              notModified: report.notModified))
+        case .failure(let error):
+            throw APIError(.badGateway, "sync_failed", error.description)
+        }
+    }
+
+    func conflicts() async throws -> Response {
+        let node = database.nodeID
+        func info(_ v: FieldVersion) -> VersionInfo {
+            let time = Date(timeIntervalSince1970: Double(v.stamp.hlc.millis) / 1000).formatted(.iso8601)
+            return VersionInfo(value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc.rawValue)
+        }
+        let list = try await database.conflicts().map {
+            ConflictInfo(recordID: $0.recordID, title: $0.title, field: $0.field, current: info($0.current), others: $0.losers.map(info))
+        }
+        return try Self.json(ConflictsResponse(conflicts: list))
+    }
+
+    func resolve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let json = try await Self.body(request, limit: config.maxRequestBytes)
+        guard case .string(let field)? = json["field"] else { throw APIError.badRequest("body must name the \"field\" in conflict") }
+        let choice: ResolveChoice
+        switch (json["take"]?.stringValue, json["value"]) {
+        case ("local"?, nil): choice = .local
+        case ("remote"?, nil): choice = .remote
+        case (nil, let value?): choice = .value(value)
+        default: throw APIError.badRequest("body must have either \"take\": \"local\" or \"remote\", or a \"value\"")
+        }
+        let record: Record
+        do { record = try await database.resolve(id: id, field: field, choice: choice) } catch let e as StoreError {
+            switch e {
+            case .noConflict: throw APIError(.notFound, "no_conflict", e.description)
+            case .ambiguousChoice: throw APIError(.conflict, "ambiguous", e.description)
+            default: throw e
+            }
+        }
+        context.logger.info("conflict resolved", metadata: ["id": "\(id)", "field": "\(field)"])
+        nudge()
+        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    }
+
+    func restore(_ id: String) async throws -> Response {
+        let record = try await database.restore(id: id)
+        nudge()
+        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    }
+
+    func snapshot() async throws -> Response {
+        Self.raw(JSONText.compact(try await database.snapshot().json) + "\n", status: .ok)
+    }
+}

@@ -1,0 +1,42 @@
+import HTTPTypes
+import Hummingbird
+
+/// Lets through only requests that carry one of the team's tokens (`Authorization: Bearer T`).
+/// `/v1/health` is open, so that monitors need no secret.
+struct BearerAuth<Context: RequestContext>: RouterMiddleware {
+    let tokens: [[UInt8]]
+
+    init(tokens: [String]) { self.tokens = tokens.map { Array($0.utf8) } }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/v1/health" { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw HubError(.unauthorized, "unauthorized", "send a token: Authorization: Bearer TOKEN")
+                .with(header: .wwwAuthenticate, "Bearer")
+        }
+        let given = Array(header.dropFirst(7).utf8)
+        // Compare every token in full so the time taken tells nothing about which bytes matched.
+        var ok = false
+        for token in tokens where Self.equal(token, given) { ok = true }
+        guard ok else {
+            throw HubError(.unauthorized, "unauthorized", "the token is not one of this hub's; check token_file on both sides")
+                .with(header: .wwwAuthenticate, "Bearer error=\"invalid_token\"")
+        }
+        return try await next(request, context)
+    }
+
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var diff: UInt8 = 0
+        for i in a.indices { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}
+
+extension HubError {
+    func with(header: HTTPField.Name, _ value: String) -> HubError {
+        var e = self
+        e.headers[header] = value
+        return e
+    }
+}

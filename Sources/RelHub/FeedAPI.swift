@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RelModel
+import RelStore
+
+/// The feed's routes: pull pages, push batches, the snapshot document and health.
+struct FeedAPI: Sendable {
+    let database: AppDatabase
+    let config: HubConfig
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/health") { _, _ in try await self.health() }
+        router.get("/v1/changes") { request, _ in try await self.pull(request) }
+        router.post("/v1/changes") { request, _ in try await self.push(request) }
+        router.get("/v1/snapshot") { request, _ in try await self.snapshot(request) }
+    }
+
+    func health() async throws -> Response {
+        let head = try await database.feedHead()
+        let body = JSONValue.object(["status": "ok", "feed_id": .string(database.nodeID), "head": .int(head),
+                                     "version": .string(RelVersion.current)])
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: JSONText.compact(body) + "\n")))
+    }
+
+    /// `GET /v1/changes?since=N&limit=N`; answers 304 when the client's `If-None-Match` names
+    /// the current head and it asks from there, so an idle poll costs one small exchange.
+    func pull(_ request: Request) async throws -> Response {
+        let since = try integer(request, "since", default: 0, range: 0...Int64.max)
+        // A client asking for more than this hub serves gets a smaller page, not an error.
+        let limit = min(Int(try integer(request, "limit", default: 1000, range: 1...Int64.max)), config.maxPageSize)
+        let head = try await database.feedHead()
+        if since > head {
+            throw HubError(.gone, "cursor_ahead", "since=\(since) is past this feed's last change \(head): the hub was reset or restored from a backup; pull from 0 and push everything again")
+        }
+        let etag = "\"\(database.nodeID)-\(head)\""
+        if since >= head, request.headers[.ifNoneMatch] == etag {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        let page = try await database.feedPage(since: since, limit: limit)
+        var headers: HTTPFields = [.cacheControl: "no-cache"]
+        if !page.more { headers[.eTag] = "\"\(database.nodeID)-\(page.next)\"" }
+        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(page.json), for: request, headers: headers)
+    }
+
+    /// `POST /v1/changes` with `{"changes": [...]}`: merged in one transaction, all or nothing;
+    /// changes the hub has already are counted as duplicates, so a replay is harmless.
+    func push(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: config.maxPushBytes)
+        let batch: PushBatch
+        do {
+            batch = try PushBatch(json: try JSONValue.parse(Data(body.readableBytesView)))
+        } catch let error as FieldError {
+            throw HubError(.unprocessableContent, "bad_change", "\(error.path.isEmpty ? "body" : error.path): \(error.reason)")
+        } catch {
+            throw HubError(.badRequest, "bad_request", "body is not JSON: \(error)")
+        }
+        let summary = try await database.applyRemote(batch.changes, bound: config.clockBound)
+        let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, conflicts: summary.conflicts)
+        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request)
+    }
+
+    /// `GET /v1/snapshot`: the whole state in one document, with an ETag.
+    func snapshot(_ request: Request) async throws -> Response {
+        let head = try await database.feedHead()
+        let etag = "\"\(database.nodeID)-\(head)-snapshot\""
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+        let snapshot = try await database.snapshot()
+        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(snapshot.json), for: request,
+                                                        headers: [.eTag: etag, .cacheControl: "no-cache"])
+    }
+
+    private func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return value }
+        guard let n = Int64(text), range.contains(n) else {
+            throw HubError(.badRequest, "bad_request", "\(name)=\(text): must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+}

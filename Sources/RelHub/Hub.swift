@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Hummingbird
+import Logging
+import RelService
+import RelStore
+import ServiceLifecycle
+
+/// relhub itself: takes its state directory, opens its store, and serves the feed over HTTP
+/// until SIGTERM or SIGINT.
+public struct Hub: Sendable {
+    let config: HubConfig
+    let tokens: [String]
+    let logger: Logger
+
+    /// Creates a hub; `tokens` are the bearer tokens it accepts.
+    public init(config: HubConfig, tokens: [String], logger: Logger) {
+        self.config = config
+        self.tokens = tokens
+        self.logger = logger
+    }
+
+    /// Runs until a shutdown signal.
+    public func run() async throws {
+        umask(0o077)
+        let notifier = SystemdNotifier()
+        let stateDirectory = try StateDirectory(path: config.stateDirectory, name: "relhub")
+        let database = try AppDatabase(path: stateDirectory.databasePath)
+        logger.info("database open", metadata: ["path": "\(database.path)", "feed_id": "\(database.nodeID)"])
+
+        let router = Router()
+        router.middlewares.add(HubErrorMiddleware())
+        router.middlewares.add(BearerAuth(tokens: tokens))
+        router.middlewares.add(GzipMiddleware(maxBytes: config.maxPushBytes))
+        FeedAPI(database: database, config: config).register(on: router)
+        let config = self.config
+        let logger = self.logger
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
+            onServerRunning: { channel in
+                // The bound port, which differs from the configured one when that is 0.
+                let port = channel.localAddress?.port ?? config.port
+                logger.info("ready", metadata: ["listen": "\(config.host):\(port)"])
+                let head = (try? await database.feedHead()) ?? 0
+                notifier.ready(status: "Serving the feed on \(config.host):\(port); \(head) changes")
+            },
+            logger: logger
+        )
+        let systemd = SystemdService(notifier: notifier, logger: logger) {
+            (try? await database.feedHead()).map { "Serving the feed on \(config.host):\(config.port); \($0) changes" }
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try await database.close()
+        logger.info("stopped cleanly")
+        withExtendedLifetime(stateDirectory) {}
+    }
+}

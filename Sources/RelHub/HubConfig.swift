@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import RelModel
+
+/// Everything relhub needs to run: defaults, then the config file, then flags.
+public struct HubConfig: Sendable, Equatable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// TCP port.
+    public var port = 8470
+    /// Where the database and lock file live.
+    public var stateDirectory: String
+    /// File of accepted bearer tokens, one per line.
+    public var tokenFile: String?
+    /// Least severe level logged.
+    public var logLevel: Logger.Level = .info
+    /// Largest push body accepted, after decompression.
+    public var maxPushBytes = 64 << 20
+    /// Changes per page at most.
+    public var maxPageSize = 5000
+    /// How far ahead of the hub's clock a pushed change may be.
+    public var clockBound: ClockBound = .default
+
+    /// Defaults for this user: `/var/lib/relhub` as root or under systemd, else XDG state.
+    public static func defaults(environment env: [String: String] = ProcessInfo.processInfo.environment) -> HubConfig {
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let state = env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+            ?? (geteuid() == 0 ? "/var/lib/relhub" : (env["XDG_STATE_HOME"] ?? home + "/.local/state") + "/relhub")
+        var config = HubConfig(stateDirectory: state)
+        // systemd credentials (LoadCredential=feed-tokens:...) need no config at all.
+        if let credentials = env["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/feed-tokens") {
+            config.tokenFile = credentials + "/feed-tokens"
+        }
+        return config
+    }
+
+    /// Creates a configuration.
+    public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
+
+    /// Parses `HOST:PORT` (`[::1]:8470` for IPv6).
+    public mutating func setListen(_ text: String) throws(HubConfigError) {
+        let bad = HubConfigError("listen \(JSONText.quoted(text)): must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470 (port 0 picks a free one)")
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { throw bad }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw bad }
+        self.host = host
+        self.port = port
+    }
+}
+
+/// A relhub setting that cannot be used, said with where it came from.
+public struct HubConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The whole message.
+    public var description: String
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

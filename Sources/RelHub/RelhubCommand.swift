@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RelModel
+import RelService
+
+/// `relhub`: the command line of the feed server.
+public struct RelhubCommand: AsyncParsableCommand {
+    /// Help text and version.
+    public static let configuration = CommandConfiguration(
+        commandName: "relhub",
+        abstract: "The reld team feed: replicas push their changes here and pull everyone else's.",
+        discussion: """
+            relhub keeps its own SQLite store, merges pushed changes with the same rules as reld, and \
+            serves them over HTTP (docs/sync-protocol.md). Every request but /v1/health needs a bearer \
+            token listed in token_file (or the systemd credential feed-tokens). Settings come from \
+            defaults, then the config file, then these options. Without --config it reads \
+            $CONFIGURATION_DIRECTORY/relhub.toml or /etc/relhub/relhub.toml if present.
+
+            Exit status: 0 after a clean shutdown; 1 when it cannot run (state directory in use, port \
+            taken, damaged database); 78 for a bad config file, option or token file.
+            """,
+        version: RelVersion.current
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Config file (TOML).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (default 127.0.0.1:8470).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the database and lock file.", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File of accepted bearer tokens, one per line.", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    /// Creates the command (ArgumentParser fills it in).
+    public init() {}
+
+    /// Parses the arguments and runs; exits with the documented status.
+    public static func runMain() async -> Never {
+        do {
+            var command = try parseAsRoot()
+            if let hub = command as? RelhubCommand { try await hub.run() } else { try command.run() }
+            exit(withError: nil)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Loads the configuration and tokens and runs the hub.
+    public func run() async throws {
+        let config: HubConfig
+        let tokens: [String]
+        do {
+            config = try loadConfig()
+            guard let file = config.tokenFile else {
+                throw HubConfigError("no token file: set token_file in relhub.toml, pass --token-file, or provide the systemd credential feed-tokens")
+            }
+            tokens = try SecretFile.read(file)
+        } catch {
+            FileHandle.standardError.write(Data("relhub: error: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let journal = JournalLogHandler.stderrIsJournal
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: journal) }
+        let logger = Logger(label: "relhub")
+        if let file = config.tokenFile, SecretFile.isGroupOrWorldReadable(file) {
+            logger.warning("token file \(file) can be read by other users; chmod 600 it")
+        }
+        logger.info("starting relhub \(RelVersion.current)", metadata: ["state_dir": "\(config.stateDirectory)", "listen": "\(config.host):\(config.port)"])
+        do {
+            try await Hub(config: config, tokens: tokens, logger: logger).run()
+        } catch {
+            logger.critical("\(error)")
+            if !journal { FileHandle.standardError.write(Data("relhub: error: \(error)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+
+    func loadConfig() throws -> HubConfig {
+        let environment = ProcessInfo.processInfo.environment
+        var config = HubConfig.defaults(environment: environment)
+        let fallback = (environment["CONFIGURATION_DIRECTORY"] ?? "/etc/relhub") + "/relhub.toml"
+        if let path = self.config ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil) {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw HubConfigError("\(path): cannot read it: \((error as NSError).localizedDescription)")
+            }
+            try HubConfigFile.apply(text: text, path: path, to: &config)
+        }
+        if let listen { try config.setListen(listen) }
+        if let stateDir { config.stateDirectory = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir }
+        if let tokenFile { config.tokenFile = tokenFile.hasPrefix("/") ? tokenFile : FileManager.default.currentDirectoryPath + "/" + tokenFile }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw HubConfigError("--log-level \"\(logLevel)\": must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
+        return config
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Reads secrets (feed tokens) from files: one per line, `#` comments and blank lines skipped.
+/// Their values never reach a log or an error message.
+public enum SecretFile {
+    /// The secrets in the file at `path`, at least one.
+    public static func read(_ path: String) throws(SecretFileError) -> [String] {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw SecretFileError(path: path, reason: "cannot read it (\((error as NSError).localizedDescription)); check the path and that this user may read it")
+        }
+        let secrets = text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard !secrets.isEmpty else { throw SecretFileError(path: path, reason: "holds no token; put one token on a line") }
+        for s in secrets where s.count < 16 || s.contains(where: { $0.isWhitespace || !$0.isASCII }) {
+            _ = s
+            throw SecretFileError(path: path, reason: "a token is shorter than 16 characters or holds spaces or non-ASCII; generate one with `openssl rand -hex 32`")
+        }
+        return secrets
+    }
+
+    /// Whether other users may read the file (worth a warning).
+    public static func isGroupOrWorldReadable(_ path: String) -> Bool {
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber else { return false }
+        return mode.uint16Value & 0o044 != 0
+    }
+}
+
+/// A secret file that cannot be used. Names the file, never its content.
+public struct SecretFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// What is wrong.
+    public var reason: String
+    /// `token file PATH: REASON`.
+    public var description: String { "token file \(path): \(reason)" }
+}

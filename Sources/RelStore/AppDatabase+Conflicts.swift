@@ -1,0 +1,134 @@
+import GRDB
+import OrderedCollections
+import RelModel
+
+/// One version of a field, as `conflicts` shows it.
+public struct FieldVersion: Sendable, Equatable {
+    /// The value.
+    public var value: JSONValue
+    /// Who wrote it, and when.
+    public var stamp: Stamp
+}
+
+/// A field edited concurrently on several nodes to different values: the value every replica
+/// now shows, and the versions that lost, kept until someone resolves the conflict.
+public struct FieldConflict: Sendable, Equatable {
+    /// The record.
+    public var recordID: String
+    /// The record's title, to recognise it by.
+    public var title: String
+    /// The field.
+    public var field: String
+    /// The value that won (the greatest stamp).
+    public var current: FieldVersion
+    /// The concurrent values that lost, oldest first.
+    public var losers: [FieldVersion]
+}
+
+/// Which value `resolve` keeps.
+public enum ResolveChoice: Sendable, Equatable {
+    /// The version written on this node.
+    case local
+    /// The version written on another node (there must be exactly one such value).
+    case remote
+    /// A value given by the person resolving.
+    case value(JSONValue)
+}
+
+extension AppDatabase {
+    /// Open conflicts, by record and field; `recordID` narrows to one record.
+    public func conflicts(recordID: String? = nil) async throws -> [FieldConflict] {
+        try await read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.record_id, c.field, c.value, c.hlc, c.node, w.value, w.hlc, w.node, coalesce(r.title, '')
+                FROM conflicts c JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field
+                LEFT JOIN records r ON r.id = c.record_id
+                WHERE c.value != w.value AND (?1 IS NULL OR c.record_id = ?1)
+                ORDER BY c.record_id, c.field, c.hlc, c.node
+                """, arguments: [recordID])
+            var out: [FieldConflict] = []
+            for row in rows {
+                let loser = FieldVersion(value: try JSONValue.parse(row[2] as String),
+                                         stamp: Stamp(hlc: HLCTimestamp(rawValue: row[3]), node: row[4]))
+                if let last = out.last, last.recordID == row[0] as String, last.field == row[1] as String {
+                    out[out.count - 1].losers.append(loser)
+                    continue
+                }
+                out.append(FieldConflict(
+                    recordID: row[0], title: row[8], field: row[1],
+                    current: FieldVersion(value: try JSONValue.parse(row[5] as String),
+                                          stamp: Stamp(hlc: HLCTimestamp(rawValue: row[6]), node: row[7])),
+                    losers: [loser]))
+            }
+            return out
+        }
+    }
+
+    /// How many fields have open conflicts.
+    public func openConflictCount() async throws -> Int {
+        try await read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT DISTINCT c.record_id, c.field FROM conflicts c
+                JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field WHERE c.value != w.value)
+                """) ?? 0
+        }
+    }
+
+    /// Closes a field's conflict by writing `choice` as a change that replaces every version of
+    /// the field; once synced, it closes the conflict on every replica. Returns the record.
+    public func resolve(id: String, field: String, choice: ResolveChoice) async throws -> Record {
+        try await write { db in
+            guard let conflict = try self.conflictsIn(db, id: id, field: field) else {
+                throw StoreError.noConflict(id: id, field: field)
+            }
+            guard let current = try self.stored(db, id: id) else { throw StoreError.notFound(id: id) }
+            let versions = [conflict.current] + conflict.losers
+            let value: JSONValue
+            switch choice {
+            case .value(let v):
+                value = v
+            case .local:
+                guard let mine = versions.filter({ $0.stamp.node == self.nodeID }).max(by: { $0.stamp < $1.stamp }) else {
+                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "no version of it was written on this node; use --take remote or --take VALUE")
+                }
+                value = mine.value
+            case .remote:
+                let theirs = Set(versions.filter { $0.stamp.node != self.nodeID }.map { JSONText.compact($0.value) })
+                guard theirs.count == 1, let only = versions.first(where: { $0.stamp.node != self.nodeID }) else {
+                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "\(theirs.count) versions come from other nodes; use --take VALUE to choose")
+                }
+                value = only.value
+            }
+            let updated = try RecordValidator.applying([field: value], to: current.record)
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            try log.appendResolving(id, field, updated.fields[field]!, self.tick())
+            try self.rebuild(db, id: id)
+            return updated
+        }
+    }
+
+    /// Brings back a deleted record, with its latest values.
+    public func restore(id: String) async throws -> Record {
+        try await write { db in
+            guard let current = try self.stored(db, id: id) else { throw StoreError.notFound(id: id) }
+            guard current.deleted else { return current.record }
+            var log = ChangeWriter(db: db, node: self.nodeID)
+            try log.append(id, Change.deletedField, .bool(false), self.tick())
+            try self.rebuild(db, id: id)
+            return current.record
+        }
+    }
+
+    private func conflictsIn(_ db: Database, id: String, field: String) throws -> FieldConflict? {
+        let winner = try FieldState.winner(db, id, field)
+        let rows = try Row.fetchAll(db, sql: "SELECT value, hlc, node FROM conflicts WHERE record_id = ? AND field = ? ORDER BY hlc, node",
+                                    arguments: [id, field])
+        guard let winner else { return nil }
+        let losers = try rows.filter { ($0[0] as String) != winner.value }.map {
+            FieldVersion(value: try JSONValue.parse($0[0] as String), stamp: Stamp(hlc: HLCTimestamp(rawValue: $0[1]), node: $0[2]))
+        }
+        guard !losers.isEmpty else { return nil }
+        return FieldConflict(recordID: id, title: "", field: field,
+                             current: FieldVersion(value: try JSONValue.parse(winner.value), stamp: winner.stamp), losers: losers)
+    }
+}

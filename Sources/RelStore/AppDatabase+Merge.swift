@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import OrderedCollections
+import RelModel
+
+/// What applying a batch of changes from elsewhere did.
+public struct ApplySummary: Sendable, Equatable {
+    /// Changes that were new here.
+    public var applied = 0
+    /// Changes this store had already (a replayed page or batch, or our own changes coming back).
+    public var duplicates = 0
+    /// Conflicts opened: concurrent versions of a field with different values.
+    public var conflicts = 0
+
+    /// An empty summary.
+    public init() {}
+}
+
+extension AppDatabase {
+    /// Merges changes made elsewhere, in one transaction: each field takes the greatest version
+    /// by stamp, concurrent losers become conflicts, and changes already here are skipped.
+    ///
+    /// Every change is checked first (shape, schema, clock bound); if one fails nothing is written.
+    /// `within` runs inside the same transaction, e.g. to save the pull cursor with the changes.
+    public func applyRemote(
+        _ changes: [Change], bound: ClockBound = .default,
+        within: (@Sendable (Database) throws -> Void)? = nil
+    ) async throws -> ApplySummary {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var checked = changes
+        for i in checked.indices {
+            do {
+                checked[i].value = try RecordValidator.checkMergedField(checked[i].field, checked[i].value)
+            } catch {
+                throw StoreError.badChange(index: i, node: checked[i].node, nodeSeq: checked[i].nodeSeq, reason: error.description)
+            }
+            do throws(ClockAheadError) { try bound.check(checked[i], nowMillis: now) } catch {
+                throw StoreError.clockAhead(error)
+            }
+        }
+        let input = checked
+        let summary = try await write { db in
+            var summary = ApplySummary()
+            var dirty = OrderedSet<String>()
+            for change in input {
+                guard try FieldState.log(db, change) else {
+                    summary.duplicates += 1
+                    continue
+                }
+                summary.applied += 1
+                dirty.append(change.recordID)
+                if try self.merge(db, change) { summary.conflicts += 1 }
+            }
+            for id in dirty { try self.rebuild(db, id: id) }
+            try within?(db)
+            return summary
+        }
+        if let newest = input.map(\.hlc).max() {
+            clock.mutex.withLock { $0.observe(newest) }
+        }
+        return summary
+    }
+
+    /// Folds one logged change into its field; returns whether it opened a conflict.
+    private func merge(_ db: Database, _ change: Change) throws -> Bool {
+        let winner = try FieldState.winner(db, change.recordID, change.field)
+        let outcome = MergeRules.merge(
+            change.stamp, bases: change.bases,
+            alreadySuperseded: try FieldState.isSuperseded(db, change.recordID, change.field, change.stamp),
+            winner: winner?.stamp)
+        let value = JSONText.compact(change.value)
+        switch outcome {
+        case .wins(let demoted):
+            if demoted != nil, let winner {
+                try FieldState.addConflict(db, change.recordID, change.field, winner)
+                try FieldState.setWinner(db, change)
+                return winner.value != value
+            }
+            try FieldState.setWinner(db, change)
+            return false
+        case .loses:
+            try FieldState.addConflict(db, change.recordID, change.field, .init(stamp: change.stamp, value: value))
+            return winner?.value != value
+        case .superseded:
+            return false
+        }
+    }
+
+    /// Rewrites a record's row from its fields' values.
+    func rebuild(_ db: Database, id: String) throws {
+        var fields = OrderedDictionary<String, JSONValue>()
+        var kind: RecordKind?
+        var deleted = false
+        var deletedStamp: Stamp?
+        var newest: Stamp?
+        var created = HLCTimestamp.zero
+        var updated = HLCTimestamp.zero
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"),
+                                    arguments: [id])
+        for row in rows {
+            let field: String = row[0]
+            let stamp = Stamp(hlc: HLCTimestamp(rawValue: row[1]), node: row[2])
+            let value = try JSONValue.parse(row[3] as String)
+            updated = max(updated, stamp.hlc)
+            switch field {
+            case Change.kindField:
+                kind = value.stringValue.flatMap(RecordKind.init(rawValue:))
+                created = stamp.hlc
+            case Change.deletedField:
+                deleted = value == .bool(true)
+                deletedStamp = stamp
+            default:
+                fields[field] = value
+                newest = max(newest ?? stamp, stamp)
+            }
+        }
+        // A record's first changes can arrive in separate pages: until its kind and every
+        // required field are here (each value was checked as it came), it has no row.
+        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields) else { return }
+        let isDeleted = MergeRules.isDeleted(deleted: deleted, deletedStamp: deletedStamp, newestFieldStamp: newest)
+        try save(db, record, deleted: isDeleted, createdHLC: created, updatedHLC: updated)
+    }
+}

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import CompressNIO
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RelModel
+
+/// Talks to a feed over HTTP: pulls pages, pushes batches, fetches snapshot documents.
+///
+/// Built on AsyncHTTPClient, which reld's dependency graph already has (relctl uses it on the
+/// control socket): it ignores `http_proxy` and keeps no disk cache unless told to, bounds
+/// decompressed bodies, and runs on the same event loops as the rest of the daemon.
+public final class FeedClient: Sendable {
+    let settings: FeedSettings
+    let http: HTTPClient
+
+    /// What a conditional GET brought.
+    public enum Fetched<Body: Sendable>: Sendable {
+        /// The feed has nothing new for these validators (HTTP 304).
+        case notModified
+        /// A body, with the validators to send next time.
+        case body(Body, etag: String?, lastModified: String?)
+    }
+
+    /// Creates a client; call ``shutdown()`` when done.
+    public init(settings: FeedSettings) {
+        self.settings = settings
+        var configuration = HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(10), read: .seconds(60)),
+            decompression: .enabled(limit: .size(settings.maxResponseBytes)))
+        configuration.redirectConfiguration = .disallow
+        // A refused connection is an answer (the feed is down): report it now, and let the
+        // engine's backoff decide when to try again, rather than retry until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Releases connections.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// `GET /v1/changes?since=&limit=`, conditional on `etag`.
+    public func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
+        let url = settings.url.string + "/v1/changes?since=\(since)&limit=\(limit)"
+        return try await get(url, etag: etag, lastModified: nil) { json throws(FieldError) in try FeedPage(json: json) }
+    }
+
+    /// `GET` of a snapshot document, conditional on its validators.
+    public func snapshot(etag: String?, lastModified: String?) async throws(FeedError) -> Fetched<FeedSnapshot> {
+        try await get(settings.url.string, etag: etag, lastModified: lastModified) { json throws(FieldError) in
+            try FeedSnapshot(json: json)
+        }
+    }
+
+    /// `POST /v1/changes` with a batch, gzip-compressed.
+    public func push(_ batch: PushBatch) async throws(FeedError) -> PushResult {
+        let url = settings.url.string + "/v1/changes"
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        var body = ByteBuffer(string: JSONText.compact(batch.json))
+        if body.readableBytes > 1024, let compressed = try? body.compress(with: .gzip()) {
+            body = compressed
+            request.headers.add(name: "Content-Encoding", value: "gzip")
+        }
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        let (_, json) = try await exchange(request, url: url)
+        do { return try PushResult(json: json) } catch { throw FeedError.badResponse(url: url, reason: "\(error.path): \(error.reason)") }
+    }
+
+    private func get<T: Sendable>(_ url: String, etag: String?, lastModified: String?,
+                                  decode: (JSONValue) throws(FieldError) -> T) async throws(FeedError) -> Fetched<T> {
+        var request = HTTPClientRequest(url: url)
+        if let etag { request.headers.add(name: "If-None-Match", value: etag) }
+        if let lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
+        let (response, json) = try await exchange(request, url: url)
+        guard response.status != .notModified else { return .notModified }
+        do {
+            return .body(try decode(json), etag: response.headers.first(name: "ETag"),
+                         lastModified: response.headers.first(name: "Last-Modified"))
+        } catch {
+            throw FeedError.badResponse(url: url, reason: "\(error.path.isEmpty ? "body" : error.path): \(error.reason)")
+        }
+    }
+
+    /// Sends a request with the token and reads a bounded JSON answer (`null` for 304).
+    private func exchange(_ original: HTTPClientRequest, url: String) async throws(FeedError) -> (HTTPClientResponse, JSONValue) {
+        var request = original
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: "User-Agent", value: "reld/\(RelVersion.current)")
+        if let token = settings.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: .seconds(120))
+            body = try await response.body.collect(upTo: settings.maxResponseBytes)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw .tooLarge(url: url, limit: settings.maxResponseBytes)
+        } catch {
+            throw .unreachable(url: url, reason: Self.describe(error))
+        }
+        switch response.status.code {
+        case 304: return (response, .null)
+        case 200..<300: break
+        case 401, 403: throw .unauthorized(url: url, status: Int(response.status.code))
+        default:
+            let message = (try? JSONValue.parse(String(buffer: body)))?["error"]?["message"]?.stringValue
+                ?? response.status.reasonPhrase
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds(max(0, $0)) }
+            throw .status(url: url, status: Int(response.status.code), message: message, retryAfter: retryAfter)
+        }
+        do {
+            return (response, try JSONValue.parse(Data(body.readableBytesView)))
+        } catch {
+            throw .badResponse(url: url, reason: "\(error)")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout: return "connection timed out"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .remoteConnectionClosed: return "the connection was closed"
+            default: return "\(e)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
+    }
+}

@@ -1,0 +1,3 @@
+import RelHub
+
+await RelhubCommand.runMain()

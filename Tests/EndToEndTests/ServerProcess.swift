@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A server started for one test (relhub, or a static web server): its pid is recorded so a
+/// killed test run's leftovers are cleaned up, and it is ready once its log names its port.
+final class ServerProcess: @unchecked Sendable {
+    let process: Process
+    let logFile: String
+    private(set) var port = 0
+
+    /// Starts `executable` and waits (bounded poll of its log, not a sleep) until `portIn` finds
+    /// the listening port in what it logged.
+    init(dir: TempDir, name: String, executable: String, arguments: [String],
+         portIn: @escaping (String) -> Int?, timeout: TimeInterval = 30) throws {
+        logFile = dir.file("\(name)-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        let logHandle = FileHandle(forWritingAtPath: logFile)!
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NOTIFY_SOCKET")
+        environment.removeValue(forKey: "JOURNAL_STREAM")
+        process.environment = environment
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        try process.run()
+        try "\(process.processIdentifier)\n".write(toFile: logFile + ".daemon.pid", atomically: true, encoding: .utf8)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let p = portIn(log(of: logFile)) {
+                port = p
+                return
+            }
+            guard process.isRunning else { throw HarnessError("\(name) exited (\(process.terminationStatus)) before it was ready:\n\(self.log)") }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        throw HarnessError("\(name) not ready within \(timeout)s:\n\(self.log)")
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var log: String { log(of: logFile) }
+
+    private func log(of file: String) -> String { (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits (bounded) for the process to end.
+    func stop(_ signal: Int32 = SIGTERM) {
+        guard process.isRunning else { return }
+        kill(pid, signal)
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop(SIGKILL) }
+}
+
+/// relhub on a loopback port, with its own state directory and token file.
+enum Hub {
+    /// A fresh 64-hex-digit token in `dir/token`, mode 0600.
+    static func makeToken(in dir: TempDir, name: String = "token") throws -> String {
+        let token = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: .min ... .max)) }.joined()
+        let path = dir.file(name)
+        try (token + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o600)
+        return path
+    }
+
+    /// Starts relhub; `port` 0 lets it pick a free one (read back from its "ready" line).
+    static func start(dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil) throws -> ServerProcess {
+        try ServerProcess(
+            dir: dir, name: "relhub", executable: Binaries.relhub,
+            arguments: ["--listen", "127.0.0.1:\(port)", "--state-dir", stateDir ?? dir.file("hub"), "--token-file", tokenFile]
+        ) { log in
+            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
+                  let text = line.split(separator: ":").last else { return nil }
+            return Int(text.prefix { $0.isNumber })
+        }
+    }
+
+    /// Serves `directory` with Python's static web server (Last-Modified, no ETag).
+    static func staticServer(dir: TempDir, directory: String) throws -> ServerProcess {
+        try ServerProcess(
+            dir: dir, name: "http-server", executable: "/usr/bin/env",
+            arguments: ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", directory]
+        ) { log in
+            guard let range = log.range(of: " port ") else { return nil }
+            return Int(log[range.upperBound...].prefix { $0.isNumber })
+        }
+    }
+}
