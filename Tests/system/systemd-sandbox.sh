@@ -6,7 +6,8 @@
 # Systemd/sysusers.d/reld.conf, Systemd/tmpfiles.d/reld.conf and the reld/relctl binaries found in
 # BUILD_DIR (e.g. .build/debug), and checks the service as an administrator would use it:
 # start, sd_notify status, socket permissions for a member (alice) and a non-member (mallory) of
-# group reld, journal priorities, watchdog pings, clean stop. Nothing reaches the host.
+# group reld, journal priorities, watchdog pings, sync through relhub.service (credentials, token,
+# network under both units' hardening), clean stop. Nothing reaches the host.
 #
 # Needs root. Prints `skipped: <reason>` and exits 0 when not root or when the boot tool is missing.
 # Output: one `ok - ...` / `not ok - ...` line per check, then `N passed, M failed`; exits 1 if any
@@ -17,15 +18,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BOOT=../shared/tools/systemd-sandbox/boot     # relative to $ROOT (CI has shared/ there too)
 TIMEOUT=60                                     # seconds; bound on every wait below
 
-if [ $# -ne 1 ]; then echo "usage: $0 BUILD_DIR   (a folder holding reld and relctl)" >&2; exit 2; fi
+if [ $# -ne 1 ]; then echo "usage: $0 BUILD_DIR   (a folder holding reld, relctl and relhub)" >&2; exit 2; fi
 if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root to boot the systemd sandbox"; exit 0; fi
 cd "$ROOT" || exit 2
 if [ ! -x "$BOOT" ]; then echo "skipped: $BOOT not found (from $ROOT)"; exit 0; fi
-for t in nsenter runuser useradd timeout; do
+for t in nsenter runuser useradd timeout curl; do
   command -v "$t" >/dev/null || { echo "skipped: $t not installed"; exit 0; }
 done
 BUILD=$(realpath "$1") || exit 2
-for b in reld relctl; do
+for b in reld relctl relhub; do
   [ -x "$BUILD/$b" ] || { echo "$0: $BUILD/$b is missing or not executable" >&2; exit 2; }
 done
 
@@ -106,6 +107,7 @@ trap 'exit 130' INT TERM
 # ---- boot ----------------------------------------------------------------------------------
 BOOTING=1   # for cleanup: a signal may arrive between the launch and BOOT_PID=$!
 "$BOOT" "$W" Systemd/reld.service Systemd/sysusers.d/reld.conf Systemd/tmpfiles.d/reld.conf \
+  Systemd/relhub.service Systemd/sysusers.d/relhub.conf Systemd/tmpfiles.d/relhub.conf \
   -- "$BUILD" >"$W/boot.log" 2>&1 &
 BOOT_PID=$!
 if poll "$TIMEOUT" sandbox_up && [ -s "$W/pid" ]; then
@@ -208,6 +210,39 @@ if raw=$(journal -o cat 2>&1 | grep -E '^<[0-7]>'); then
 else
   ok "journal: no raw <N> prefixes in messages"
 fi
+
+# ---- sync through relhub, each under its shipped hardening ---------------------------------------
+# LoadCredential= needs mounts to propagate from the sandbox's root into a unit's namespace.
+in_sbx mount --make-rshared / >/dev/null 2>&1
+check "install relhub; systemd-sysusers and -tmpfiles create user relhub and /etc/relhub" \
+  in_sbx bash -c "install -m 0755 '$BUILD/relhub' /usr/local/bin/ && systemd-sysusers && getent passwd relhub >/dev/null &&
+                  systemd-tmpfiles --create /etc/tmpfiles.d/relhub.conf && [ -d /etc/relhub ]"
+check "a token for both, as the credentials feed-tokens and feed-token; reld.toml names the feed" \
+  in_sbx bash -c 'umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d " \n" > /etc/relhub/feed-tokens &&
+                  cp /etc/relhub/feed-tokens /etc/reld/feed-token &&
+                  printf "[sync]\nfeed = \"http://127.0.0.1:8470\"\ninterval = 3600\n" > /etc/reld/reld.toml && chmod 644 /etc/reld/reld.toml &&
+                  mkdir -p /run/systemd/system/reld.service.d &&
+                  printf "[Service]\nLoadCredential=feed-token:/etc/reld/feed-token\n" > /run/systemd/system/reld.service.d/60-feed.conf &&
+                  systemctl daemon-reload'
+check "systemctl start relhub" in_sbx systemctl start relhub
+expect "relhub is active" active in_sbx systemctl is-active relhub
+check "relhub answers /v1/health without a token, and 401 on /v1/changes" in_sbx bash -c '
+  curl -fsS http://127.0.0.1:8470/v1/health | grep -q "\"status\":\"ok\"" &&
+  [ "$(curl -s -o /dev/null -w "%{http_code}" http://127.0.0.1:8470/v1/changes)" = 401 ]'
+check "systemctl restart reld, now with the feed" in_sbx systemctl restart reld
+check "alice adds a record, and relctl sync exits 0" as alice bash -c '
+  relctl add-event --title "Sandbox visit" --category diplomatic >/dev/null && relctl sync'
+check "relhub holds the pushed changes (head > 0)" in_sbx bash -c '
+  curl -fsS http://127.0.0.1:8470/v1/health | grep -qE "\"head\":[1-9]"'
+check "relctl status shows the feed, idle" in_sbx bash -c '
+  out=$(relctl status) && printf "%s\n" "$out" | grep -q "^Feed: *http://127.0.0.1:8470" && printf "%s\n" "$out" | grep -q "^Sync: *idle"'
+if in_sbx journalctl --no-pager -u reld -u relhub -o cat 2>/dev/null | grep -qF "$(in_sbx cat /etc/reld/feed-token)"; then
+  not_ok "the token never reaches the journal"
+else
+  ok "the token never reaches the journal"
+fi
+check "systemctl stop relhub" in_sbx systemctl stop relhub
+expect "relhub is inactive (not failed) after stop" inactive in_sbx systemctl is-active relhub
 
 # ---- stop ---------------------------------------------------------------------------------------
 # PID 1 logs a clean exit of a main process ("Main process exited, code=exited, status=0/SUCCESS")
