@@ -51,17 +51,7 @@ public struct ReldCommand: AsyncParsableCommand {
 
     /// Parses the arguments and runs; exits with the documented status.
     public static func runMain() async -> Never {
-        do {
-            var command = try parseAsRoot()
-            if let reld = command as? ReldCommand {
-                try await reld.run()
-            } else {
-                try command.run()  // `reld help`
-            }
-            exit(withError: nil)
-        } catch {
-            exit(withError: error)
-        }
+        await DaemonCommand.main(Self.self)
     }
 
     /// Loads the configuration and runs the daemon.
@@ -112,12 +102,7 @@ public struct ReldCommand: AsyncParsableCommand {
             guard (1...86_400).contains(syncInterval) else { throw DaemonError("--sync-interval \(syncInterval): must be 1 to 86400 seconds") }
             config.syncInterval = syncInterval
         }
-        if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                throw DaemonError("--log-level \"\(logLevel)\": must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            config.logLevel = level
-        }
+        if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
         return config
     }
 

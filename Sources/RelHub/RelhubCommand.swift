@@ -43,13 +43,7 @@ public struct RelhubCommand: AsyncParsableCommand {
 
     /// Parses the arguments and runs; exits with the documented status.
     public static func runMain() async -> Never {
-        do {
-            var command = try parseAsRoot()
-            if let hub = command as? RelhubCommand { try await hub.run() } else { try command.run() }
-            exit(withError: nil)
-        } catch {
-            exit(withError: error)
-        }
+        await DaemonCommand.main(Self.self)
     }
 
     /// Loads the configuration and tokens and runs the hub.
@@ -97,12 +91,7 @@ public struct RelhubCommand: AsyncParsableCommand {
         if let listen { try config.setListen(listen) }
         if let stateDir { config.stateDirectory = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir }
         if let tokenFile { config.tokenFile = tokenFile.hasPrefix("/") ? tokenFile : FileManager.default.currentDirectoryPath + "/" + tokenFile }
-        if let logLevel {
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                throw HubConfigError("--log-level \"\(logLevel)\": must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            config.logLevel = level
-        }
+        if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
         return config
     }
 }

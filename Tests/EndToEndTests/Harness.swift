@@ -121,19 +121,8 @@ final class Daemon: @unchecked Sendable {
         self.stateDir = stateDir ?? dir.file("state")
         self.socket = socket ?? dir.file("reld.sock")
         logFile = dir.file("reld-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        let log = FileHandle(forWritingAtPath: logFile)!
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.reld)
-        process.arguments = ["--state-dir", self.stateDir, "--socket", self.socket] + extraArguments
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        environment.removeValue(forKey: "JOURNAL_STREAM")
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try "\(process.processIdentifier)\n".write(toFile: logFile + ".daemon.pid", atomically: true, encoding: .utf8)
+        process = try spawn(Binaries.reld, ["--state-dir", self.stateDir, "--socket", self.socket] + extraArguments,
+                            logFile: logFile)
         if expectReady { try waitUntilReady() }
     }
 

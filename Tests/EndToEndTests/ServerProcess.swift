@@ -15,20 +15,7 @@ final class ServerProcess: @unchecked Sendable {
     init(dir: TempDir, name: String, executable: String, arguments: [String],
          portIn: @escaping (String) -> Int?, timeout: TimeInterval = 30) throws {
         logFile = dir.file("\(name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: logFile, contents: nil)
-        let logHandle = FileHandle(forWritingAtPath: logFile)!
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        environment.removeValue(forKey: "JOURNAL_STREAM")
-        process.environment = environment
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
-        try "\(process.processIdentifier)\n".write(toFile: logFile + ".daemon.pid", atomically: true, encoding: .utf8)
+        process = try spawn(executable, arguments, logFile: logFile, directory: dir.path)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let p = portIn(log(of: logFile)) {
@@ -93,4 +80,24 @@ enum Hub {
             return Int(log[range.upperBound...].prefix { $0.isNumber })
         }
     }
+}
+
+/// Starts a program with its output in `logFile` and its pid beside it (`LOG.daemon.pid`, read
+/// by ``StaleRuns``), without the systemd variables of the environment the tests run in.
+func spawn(_ executable: String, _ arguments: [String], logFile: String, directory: String? = nil) throws -> Process {
+    FileManager.default.createFile(atPath: logFile, contents: nil)
+    let log = FileHandle(forWritingAtPath: logFile)!
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var environment = ProcessInfo.processInfo.environment
+    environment.removeValue(forKey: "NOTIFY_SOCKET")
+    environment.removeValue(forKey: "JOURNAL_STREAM")
+    process.environment = environment
+    process.standardOutput = log
+    process.standardError = log
+    try process.run()
+    try "\(process.processIdentifier)\n".write(toFile: logFile + ".daemon.pid", atomically: true, encoding: .utf8)
+    return process
 }
