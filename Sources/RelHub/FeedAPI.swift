@@ -39,10 +39,10 @@ struct FeedAPI: Sendable {
         if since >= head, request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag])
         }
-        let page = try await database.feedPage(since: since, limit: limit)
+        let page = try await database.feedPageText(since: since, limit: limit)
         var headers: HTTPFields = [.cacheControl: "no-cache"]
         if !page.more { headers[.eTag] = "\"\(database.nodeID)-\(page.next)\"" }
-        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(page.json), for: request, headers: headers)
+        return GzipMiddleware<BasicRequestContext>.json(page.text, for: request, headers: headers)
     }
 
     /// `POST /v1/changes` with `{"changes": [...]}`: merged in one transaction, all or nothing;
@@ -57,7 +57,7 @@ struct FeedAPI: Sendable {
         } catch {
             throw HubError(.badRequest, "bad_request", "body is not JSON: \(error)")
         }
-        let summary = try await database.applyRemote(batch.changes, bound: config.clockBound)
+        let summary = try await database.applyRemote(batch.changes, bound: config.clockBound, materialize: false)
         let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, conflicts: summary.conflicts)
         return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request)
     }

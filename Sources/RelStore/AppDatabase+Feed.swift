@@ -45,6 +45,33 @@ extension AppDatabase {
         }
     }
 
+    /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
+    /// and bases are spliced in as they are, rather than parsed and serialised again.
+    public func feedPageText(since: Int64, limit: Int) async throws -> (text: String, next: Int64, more: Bool) {
+        try await read { db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                """), arguments: [since, limit + 1])
+            let page = rows.prefix(limit)
+            let next: Int64 = page.last.map { $0[7] } ?? since
+            var text = "{\"feed_id\":"
+            JSONText.quote(self.nodeID, into: &text)
+            text += ",\"changes\":["
+            for (i, row) in page.enumerated() {
+                if i > 0 { text += "," }
+                text += "{\"node\":"
+                JSONText.quote(row[4] as String, into: &text)
+                text += ",\"node_seq\":\(row[5] as Int64),\"record_id\":"
+                JSONText.quote(row[0] as String, into: &text)
+                text += ",\"field\":"
+                JSONText.quote(row[1] as String, into: &text)
+                text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\(row[3] as Int64),\"bases\":" + (row[6] as String) + "}"
+            }
+            text += "],\"next\":\(next),\"more\":\(rows.count > limit)}"
+            return (text, next, rows.count > limit)
+        }
+    }
+
     /// Every field's value and open conflicts, as the changes that wrote them.
     ///
     /// A snapshot holds no history, so each value carries, as extra bases, the versions of its

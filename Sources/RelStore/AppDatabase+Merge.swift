@@ -22,8 +22,10 @@ extension AppDatabase {
     ///
     /// Every change is checked first (shape, schema, clock bound); if one fails nothing is written.
     /// `within` runs inside the same transaction, e.g. to save the pull cursor with the changes.
+    /// `materialize: false` skips rebuilding record rows, for a hub, which serves changes and
+    /// snapshots (built from the field tables) and never reads records.
     public func applyRemote(
-        _ changes: [Change], bound: ClockBound = .default,
+        _ changes: [Change], bound: ClockBound = .default, materialize: Bool = true,
         within: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> ApplySummary {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -43,13 +45,14 @@ extension AppDatabase {
             var summary = ApplySummary()
             var dirty = OrderedSet<String>()
             for change in input {
-                guard try FieldState.log(db, change) else {
+                let value = JSONText.compact(change.value)
+                guard try FieldState.log(db, change, value: value) else {
                     summary.duplicates += 1
                     continue
                 }
                 summary.applied += 1
-                dirty.append(change.recordID)
-                if try self.merge(db, change) { summary.conflicts += 1 }
+                if materialize { dirty.append(change.recordID) }
+                if try self.merge(db, change, value: value) { summary.conflicts += 1 }
             }
             for id in dirty { try self.rebuild(db, id: id) }
             try within?(db)
@@ -62,21 +65,20 @@ extension AppDatabase {
     }
 
     /// Folds one logged change into its field; returns whether it opened a conflict.
-    private func merge(_ db: Database, _ change: Change) throws -> Bool {
+    private func merge(_ db: Database, _ change: Change, value: String) throws -> Bool {
         let winner = try FieldState.winner(db, change.recordID, change.field)
         let outcome = MergeRules.merge(
             change.stamp, bases: change.bases,
             alreadySuperseded: try FieldState.isSuperseded(db, change.recordID, change.field, change.stamp),
             winner: winner?.stamp)
-        let value = JSONText.compact(change.value)
         switch outcome {
         case .wins(let demoted):
             if demoted != nil, let winner {
                 try FieldState.addConflict(db, change.recordID, change.field, winner)
-                try FieldState.setWinner(db, change)
+                try FieldState.setWinner(db, change, value: value)
                 return winner.value != value
             }
-            try FieldState.setWinner(db, change)
+            try FieldState.setWinner(db, change, value: value)
             return false
         case .loses:
             try FieldState.addConflict(db, change.recordID, change.field, .init(stamp: change.stamp, value: value))

@@ -128,8 +128,9 @@ struct ChangeWriter {
         nextSeq = seq + 1
         let bases = try FieldState.winner(db, recordID, field).map { [$0.stamp] } ?? []
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
-        try FieldState.log(db, change)
-        try FieldState.setWinner(db, change)
+        let text = JSONText.compact(value)
+        try FieldState.log(db, change, value: text)
+        try FieldState.setWinner(db, change, value: text)
     }
 
     /// Writes a change that replaces every version of a field, the value and its conflicts alike.
@@ -138,8 +139,9 @@ struct ChangeWriter {
         let seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
         nextSeq = seq + 1
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: heads)
-        try FieldState.log(db, change)
+        let text = JSONText.compact(value)
+        try FieldState.log(db, change, value: text)
         try db.execute(sql: "DELETE FROM conflicts WHERE record_id = ? AND field = ?", arguments: [recordID, field])
-        try FieldState.setWinner(db, change)
+        try FieldState.setWinner(db, change, value: text)
     }
 }

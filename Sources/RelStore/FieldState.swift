@@ -28,13 +28,14 @@ enum FieldState {
             """), arguments: [recordID, field, recordID, field]).map { Stamp(hlc: HLCTimestamp(rawValue: $0[0]), node: $0[1]) }
     }
 
-    /// Appends `change` to the log and records the versions it replaces; returns `false`, doing
+    /// Appends `change` (its value serialised once by the caller, as `value`) to the log and
+    /// records the versions it replaces; returns `false`, doing
     /// nothing, if the log has it already (same node and node sequence number).
     @discardableResult
-    static func log(_ db: Database, _ change: Change) throws -> Bool {
+    static func log(_ db: Database, _ change: Change, value: String) throws -> Bool {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [change.recordID, change.field, JSONText.compact(change.value), change.hlc.rawValue,
+            """).execute(arguments: [change.recordID, change.field, value, change.hlc.rawValue,
                                      change.node, change.nodeSeq, JSONText.compact(.array(change.bases.map(\.json)))])
         guard db.changesCount > 0 else {
             // Already here. The same node and number with other content means a node's store was
@@ -61,12 +62,12 @@ enum FieldState {
             """), arguments: [recordID, field, stamp.hlc.rawValue, stamp.node]) ?? false
     }
 
-    /// Makes `change` the field's value.
-    static func setWinner(_ db: Database, _ change: Change) throws {
+    /// Makes `change` (whose value is `value` as JSON text) the field's value.
+    static func setWinner(_ db: Database, _ change: Change, value: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO field_stamps (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node, value = excluded.value
-            """).execute(arguments: [change.recordID, change.field, change.hlc.rawValue, change.node, JSONText.compact(change.value)])
+            """).execute(arguments: [change.recordID, change.field, change.hlc.rawValue, change.node, value])
     }
 
     /// Keeps a version that lost as one of the field's conflicts.

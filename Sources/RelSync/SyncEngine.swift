@@ -172,6 +172,9 @@ public actor SyncEngine {
     /// stop the pull: others' changes still arrive, and the round reports the push's error.
     private func exchange() async throws(FeedError) -> Report {
         var report = Report()
+        // First: a new feed URL resets the push position, and that must happen before pushing,
+        // or the next round pushes everything again.
+        _ = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
         var pushError: FeedError?
         do { try await push(&report) } catch { pushError = error }
         let pulled = try await pull(&report)

@@ -46,7 +46,7 @@ struct CrashLoopTests {
                 }
             }
             writer.start()
-            usleep(UInt32.random(in: 20_000...400_000, using: &seed))
+            usleep(UInt32.random(in: 50_000...800_000, using: &seed))
             _ = try reld.stop(SIGKILL)
             while !writer.isFinished { usleep(1_000) }
 

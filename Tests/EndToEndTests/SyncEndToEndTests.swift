@@ -103,7 +103,7 @@ struct SyncEndToEndTests {
         #expect(server.log.contains("\"GET /ledger.json HTTP/1.1\" 304"), "the second pull moved no body:\n\(server.log)")
         let status = try json(follower.relctl("--json", "status"))
         #expect((status["sync"] as? [String: Any])?["read_only"] as? Bool == true)
-        server.stop()
+        server.stop(SIGKILL)  // a throwaway web server; SIGTERM may be ignored as inherited from the test runner
     }
 
     @Test func aWrongTokenIsRefusedAndSaidSo() throws {

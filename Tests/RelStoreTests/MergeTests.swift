@@ -152,3 +152,19 @@ import Testing
         }
     }
 }
+
+/// relhub sends pages as text spliced from stored JSON: it must read back as the same page.
+@Suite struct FeedPageTextTests {
+    @Test func theSplicedPageReadsAsThePage() async throws {
+        try await withStore { db, _ in
+            try await db.create(try event("r1", date: "2023", title: "Quote \" and \\ and ü"))
+            _ = try await db.update(id: "r1", edits: ["title": "Second"])
+            for (since, limit) in [(Int64(0), 5), (3, 100), (0, 1000), (1000, 10)] {
+                let page = try await db.feedPage(since: since, limit: limit)
+                let text = try await db.feedPageText(since: since, limit: limit)
+                #expect(try FeedPage(json: try JSONValue.parse(text.text)) == page)
+                #expect(text.next == page.next && text.more == page.more)
+            }
+        }
+    }
+}
