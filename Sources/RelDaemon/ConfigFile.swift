@@ -61,7 +61,7 @@ public enum ConfigFile {
         }
     }
 
-    /// The `[sync]` table: feed, token_file, interval, max_backoff, max_clock_skew.
+    /// The `[sync]` table: feed, token_file, ca_file, interval, max_backoff, max_clock_skew.
     static func applySync(_ table: TOMLTable, text: String, path: String, to config: inout DaemonConfig) throws(ConfigError) {
         for key in table.keys {
             let value = table[key]!
@@ -75,6 +75,8 @@ public enum ConfigFile {
                 config.feed = s
             case "token_file":
                 config.tokenFile = try absolutePath(value, fail)
+            case "ca_file":
+                config.caFile = try absolutePath(value, fail)
             case "interval", "max_backoff":
                 guard let n = value.int, (1...86_400).contains(n) else { throw fail("must be a whole number of seconds, 1 to 86400") }
                 if key == "interval" { config.syncInterval = n } else { config.maxBackoff = n }
@@ -82,7 +84,7 @@ public enum ConfigFile {
                 guard let n = value.int, n >= 1 else { throw fail("must be a whole number of seconds, at least 1") }
                 config.maxClockSkew = n
             default:
-                throw fail("unknown key; known keys of [sync] are: feed, token_file, interval, max_backoff, max_clock_skew")
+                throw fail("unknown key; known keys of [sync] are: feed, token_file, ca_file, interval, max_backoff, max_clock_skew")
             }
         }
     }

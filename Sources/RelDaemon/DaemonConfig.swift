@@ -22,6 +22,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var feed: String?
     /// File holding the feed's bearer token (`[sync] token_file`).
     public var tokenFile: String?
+    /// PEM file of extra certificate authorities to trust for the feed (`[sync] ca_file`).
+    public var caFile: String?
     /// Seconds between sync rounds (`[sync] interval`).
     public var syncInterval = 60
     /// Longest wait after failures, seconds (`[sync] max_backoff`).

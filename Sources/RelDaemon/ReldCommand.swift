@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOSSL
 import RelControlAPI
 import RelModel
 import RelService
@@ -39,6 +40,9 @@ public struct ReldCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the feed's bearer token.", valueName: "file"))
     var tokenFile: String?
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of certificate authorities to trust for the feed, besides the system's.", valueName: "file"))
+    var caFile: String?
 
     @Option(name: .customLong("sync-interval"), help: ArgumentHelp("Seconds between sync rounds (default 60).", valueName: "seconds"))
     var syncInterval: Int?
@@ -98,6 +102,7 @@ public struct ReldCommand: AsyncParsableCommand {
             config.feed = feed
         }
         if let tokenFile { config.tokenFile = Self.absolute(tokenFile) }
+        if let caFile { config.caFile = Self.absolute(caFile) }
         if let syncInterval {
             guard (1...86_400).contains(syncInterval) else { throw DaemonError("--sync-interval \(syncInterval): must be 1 to 86400 seconds") }
             config.syncInterval = syncInterval
@@ -111,6 +116,13 @@ public struct ReldCommand: AsyncParsableCommand {
         guard let feed = config.feed else { return nil }
         var settings = FeedSettings(url: try FeedURL(feed))
         if let file = config.tokenFile { settings.token = try SecretFile.read(file)[0] }
+        if let file = config.caFile {
+            // Read now, so that a wrong path or a file that is not PEM stops reld with its name.
+            do { _ = try NIOSSLCertificate.fromPEMFile(file) } catch {
+                throw DaemonError("ca_file \(file): cannot read PEM certificates from it (\(error)); give a file of -----BEGIN CERTIFICATE----- blocks")
+            }
+            settings.caFile = file
+        }
         settings.interval = .seconds(config.syncInterval)
         settings.maxBackoff = .seconds(config.maxBackoff)
         settings.clockBound = ClockBound(maxSkewMillis: Int64(config.maxClockSkew) * 1000)

@@ -3,6 +3,7 @@ import CompressNIO
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import RelModel
 
 /// Talks to a feed over HTTP: pulls pages, pushes batches, fetches snapshot documents.
@@ -29,6 +30,11 @@ public final class FeedClient: Sendable {
             timeout: .init(connect: .seconds(10), read: .seconds(60)),
             decompression: .enabled(limit: .size(settings.maxResponseBytes)))
         configuration.redirectConfiguration = .disallow
+        if let caFile = settings.caFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(caFile)]
+            configuration.tlsConfiguration = tls
+        }
         // A refused connection is an answer (the feed is down): report it now, and let the
         // engine's backoff decide when to try again, rather than retry until the timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -130,6 +136,9 @@ public final class FeedClient: Sendable {
         }
         let text = "\(error)"
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its TLS certificate is not trusted (\(text)); if the feed uses its own certificate authority, set ca_file in [sync]"
+        }
         return text
     }
 }

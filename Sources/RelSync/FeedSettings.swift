@@ -8,6 +8,9 @@ public struct FeedSettings: Sendable, Equatable {
     public var url: FeedURL
     /// Bearer token sent with every request; read from a file, never logged.
     public var token: String?
+    /// PEM file of certificate authorities to trust besides the system's (a team's own CA or a
+    /// self-signed hub certificate). Certificates are always verified.
+    public var caFile: String?
     /// Seconds between rounds when nothing else starts one.
     public var interval: Duration = .seconds(60)
     /// Longest wait between failed rounds.

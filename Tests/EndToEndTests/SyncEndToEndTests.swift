@@ -176,4 +176,32 @@ struct SyncEndToEndTests {
         #expect(try b.relctl("export").stdout == a.relctl("export").stdout)
         hub.stop()
     }
+
+    @Test func concurrentPushesFromSeveralNodesAreAllKept() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let token = try Hub.makeToken(in: dir)
+        let hub = try Hub.start(dir: dir, tokenFile: token)
+        defer { hub.stop() }
+        let feed = "http://127.0.0.1:\(hub.port)"
+        let nodes = try (0..<4).map { n in try node(dir, "n\(n)", feed: feed, tokenFile: token) }
+        defer { for d in nodes { _ = try? d.stop(SIGKILL) } }
+        for (n, d) in nodes.enumerated() {
+            let records = (0..<150).map { i in
+                "{\"id\":\"n\(n)-\(i)\",\"kind\":\"event\",\"title\":\"Node \(n) record \(i)\",\"category\":\"diplomatic\"}"
+            }
+            try ("[" + records.joined(separator: ",") + "]").write(toFile: dir.file("n\(n).json"), atomically: true, encoding: .utf8)
+            #expect(try d.relctl("import", dir.file("n\(n).json")).status == 0)
+        }
+        // Every node syncs at the same moment (and the imports have woken their own rounds too).
+        let statuses = Acknowledged()
+        let threads = nodes.map { d in Thread { statuses.add([String((try? d.relctl("sync"))?.status ?? -1)]) } }
+        threads.forEach { $0.start() }
+        while !threads.allSatisfy(\.isFinished) { usleep(5_000) }
+        #expect(statuses.ids == ["0", "0", "0", "0"])
+        for d in nodes { #expect(try d.relctl("sync").status == 0) }
+        let exports = try nodes.map { try $0.relctl("export").stdout }
+        #expect(Set(exports).count == 1, "every node holds the same records")
+        #expect((try parseJSON(exports[0]) as? [Any])?.count == 600)
+    }
 }

@@ -12,14 +12,15 @@ import Testing
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("# ") && ($0.contains(" = ") || $0.hasPrefix("# [")) }
             .map { String($0.dropFirst(2)) }
         let keys = lines.filter { !$0.hasPrefix("[") }
-        #expect(keys.count == 12, "every key appears once, commented out: \(keys)")
+        #expect(keys.count == 13, "every key appears once, commented out: \(keys)")
         #expect(lines.filter { $0.hasPrefix("[") } == ["[sync]"])
         let environment = ["STATE_DIRECTORY": "/var/lib/reld", "RUNTIME_DIRECTORY": "/run/reld", "HOME": "/root"]
         var config = DaemonConfig.defaults(environment: environment)
         var expected = config
-        // feed and token_file have no default: the file shows examples.
+        // feed, token_file and ca_file have no default: the file shows examples.
         expected.feed = "https://hub.example.org"
         expected.tokenFile = "/etc/reld/feed-token"
+        expected.caFile = "/etc/reld/feed-ca.pem"
         try ConfigFile.apply(text: lines.joined(separator: "\n"), path: url.path, to: &config)
         #expect(config == expected, "the values shown are the defaults (examples for feed and token_file)")
     }
