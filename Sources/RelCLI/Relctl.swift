@@ -14,7 +14,8 @@ public struct Relctl: AsyncParsableCommand {
 
             Exit status:
               0  success
-              1  reld refused the request (invalid input, no such record)
+              1  reld refused the request (invalid input, no such record), or a
+                 sync round failed (no feed, feed unreachable, token refused)
               2  usage error (unknown option, malformed value)
               3  reld is not reachable (not running, wrong --socket, no permission)
             """,
