@@ -33,16 +33,9 @@ extension AppDatabase {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
     }
 
-    /// Changes after `since`, oldest first, at most `limit`.
+    /// Changes after `since`, oldest first, at most `limit`: the page relhub sends, decoded.
     public func feedPage(since: Int64, limit: Int) async throws -> FeedPage {
-        try await read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                """), arguments: [since, limit + 1])
-            let page = rows.prefix(limit)
-            return FeedPage(feedID: self.nodeID, changes: try page.map(FieldState.change),
-                            next: page.last.map { $0[7] } ?? since, more: rows.count > limit)
-        }
+        try FeedPage(json: JSONValue.parse(try await feedPageText(since: since, limit: limit).text))
     }
 
     /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
@@ -147,7 +140,10 @@ extension AppDatabase {
                 try Self.setMeta(db, "pushed_seq", String(own))
             }
             let pushed = Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0
-            let changes = try Self.ownChanges(db, node: self.nodeID, after: pushed, limit: limit)
+            let changes = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes
+                WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?
+                """), arguments: [self.nodeID, pushed, limit]).map(FieldState.change)
             return (changes, .own(nodeSeq: changes.last?.nodeSeq ?? pushed))
         }
     }
@@ -172,23 +168,8 @@ extension AppDatabase {
         }
     }
 
-    /// This node's changes not yet in the feed, oldest first, at most `limit`.
-    public func unpushedChanges(limit: Int) async throws -> [Change] {
-        try await read { db in
-            let pushed = Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0
-            return try Self.ownChanges(db, node: self.nodeID, after: pushed, limit: limit)
-        }
-    }
-
-    private static func ownChanges(_ db: Database, node: String, after pushed: Int64, limit: Int) throws -> [Change] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes
-            WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?
-            """), arguments: [node, pushed, limit]).map(FieldState.change)
-    }
-
     /// Records that the feed has this node's changes up to `nodeSeq`.
-    public func markPushed(through nodeSeq: Int64) async throws {
+    private func markPushed(through nodeSeq: Int64) async throws {
         try await write { db in
             let pushed = Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0
             if nodeSeq > pushed { try Self.setMeta(db, "pushed_seq", String(nodeSeq)) }

@@ -118,30 +118,23 @@ struct ChangeWriter {
         self.node = node
     }
 
+    /// Writes a change that replaces the field's current value (an edit).
     mutating func append(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
-        let seq: Int64
-        if let next = nextSeq {
-            seq = next
-        } else {
-            seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
-        }
+        try write(recordID, field, value, hlc, bases: FieldState.winner(db, recordID, field).map { [$0.stamp] } ?? [])
+    }
+
+    /// Writes a change that replaces every version of a field, the value and its conflicts alike:
+    /// logging it with all heads as bases is what closes the conflicts (here and where it syncs).
+    mutating func appendResolving(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
+        try write(recordID, field, value, hlc, bases: FieldState.heads(db, recordID, field))
+    }
+
+    private mutating func write(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp, bases: [Stamp]) throws {
+        let seq = try nextSeq ?? (Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
         nextSeq = seq + 1
-        let bases = try FieldState.winner(db, recordID, field).map { [$0.stamp] } ?? []
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
         let text = JSONText.compact(value)
         try FieldState.log(db, change, value: text)
-        try FieldState.setWinner(db, change, value: text)
-    }
-
-    /// Writes a change that replaces every version of a field, the value and its conflicts alike.
-    mutating func appendResolving(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
-        let heads = try FieldState.heads(db, recordID, field)
-        let seq = (try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
-        nextSeq = seq + 1
-        let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: heads)
-        let text = JSONText.compact(value)
-        try FieldState.log(db, change, value: text)
-        try db.execute(sql: "DELETE FROM conflicts WHERE record_id = ? AND field = ?", arguments: [recordID, field])
         try FieldState.setWinner(db, change, value: text)
     }
 }

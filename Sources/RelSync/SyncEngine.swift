@@ -177,12 +177,12 @@ public actor SyncEngine {
         _ = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
         var pushError: FeedError?
         do { try await push(&report) } catch { pushError = error }
-        let pulled = try await pull(&report)
+        try await pull(&report)
         if let pushError { throw pushError }
-        return pulled
+        return report
     }
 
-    private func pull(_ report: inout Report) async throws(FeedError) -> Report {
+    private func pull(_ report: inout Report) async throws(FeedError) {
         let position = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
         var cursor = position.cursor, etag = position.etag, feedID = position.feedID
         while true {
@@ -200,7 +200,7 @@ public actor SyncEngine {
             switch fetched {
             case .notModified:
                 report.notModified = true
-                return report
+                return
             case .body(let page, let newEtag, _):
                 if let known = feedID, known != page.feedID {
                     // The feed was replaced: start over, and give it our changes again.
@@ -218,7 +218,7 @@ public actor SyncEngine {
                 report.pulled += summary.applied
                 report.conflicts += summary.conflicts
                 (cursor, etag, feedID) = (page.next, nil, page.feedID)
-                if !page.more { return report }
+                if !page.more { return }
             }
         }
     }

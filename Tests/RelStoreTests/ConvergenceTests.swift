@@ -95,7 +95,7 @@ enum Simulation {
             }
         }
         // Quiet: everyone pushes everything, then everyone pulls everything.
-        for r in replicas { while try await !r.unpushedChanges(limit: 1).isEmpty { try await push(r, hub, &rng, faulty: false) } }
+        for r in replicas { while try await !r.changesToPush(limit: 1).changes.isEmpty { try await push(r, hub, &rng, faulty: false) } }
         for r in replicas { try await pull(r, hub, &rng, faulty: false) }
 
         let expected = try await hub.exportDocuments()
@@ -144,7 +144,7 @@ enum Simulation {
 
     /// Pushes in batches; a faulty push repeats or reorders batches, or is lost (and so resent later).
     static func push(_ r: AppDatabase, _ hub: AppDatabase, _ rng: inout SplitMix64, faulty: Bool = true) async throws {
-        let changes = try await r.unpushedChanges(limit: Int.random(in: 1...30, using: &rng))
+        let (changes, mark) = try await r.changesToPush(limit: Int.random(in: 1...30, using: &rng))
         guard !changes.isEmpty else { return }
         var batches = stride(from: 0, to: changes.count, by: 7).map { Array(changes[$0..<min($0 + 7, changes.count)]) }
         if faulty {
@@ -154,7 +154,7 @@ enum Simulation {
         }
         for b in batches { _ = try await hub.applyRemote(b) }
         if faulty, Int.random(in: 0..<4, using: &rng) == 0 { return }  // the reply was lost
-        try await r.markPushed(through: changes.last!.nodeSeq)
+        try await r.markPushed(mark)
     }
 
     /// Pulls pages from the hub; a faulty pull drops, repeats or swaps pages.

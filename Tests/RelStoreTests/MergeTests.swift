@@ -160,10 +160,11 @@ import Testing
             try await db.create(try event("r1", date: "2023", title: "Quote \" and \\ and ü"))
             _ = try await db.update(id: "r1", edits: ["title": "Second"])
             for (since, limit) in [(Int64(0), 5), (3, 100), (0, 1000), (1000, 10)] {
-                let page = try await db.feedPage(since: since, limit: limit)
-                let text = try await db.feedPageText(since: since, limit: limit)
-                #expect(try FeedPage(json: try JSONValue.parse(text.text)) == page)
-                #expect(text.next == page.next && text.more == page.more)
+                // The change log, read row by row, is what the spliced text must say.
+                let logged = try await db.changes(after: since, limit: limit)
+                let page = try FeedPage(json: try JSONValue.parse(try await db.feedPageText(since: since, limit: limit).text))
+                #expect(page.changes == logged)
+                #expect(page.more == (try await db.changes(after: since, limit: limit + 1).count > limit))
             }
         }
     }
