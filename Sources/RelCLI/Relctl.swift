@@ -78,13 +78,19 @@ func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
 
 /// Prints `data` to standard output as it came (the daemon's JSON), ending with a newline.
 func printRaw(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    if data.last != 0x0A { FileHandle.standardOutput.write(Data([0x0A])) }
+    writeStandardOutput(data)
+    if data.last != 0x0A { writeStandardOutput(Data([0x0A])) }
 }
 
 /// Prints text to standard output.
 func printText(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    writeStandardOutput(Data(text.utf8))
+}
+
+/// Writes to standard output; when the reader has gone (`relctl export | head`), stops quietly
+/// as other Unix tools do, instead of trapping on the write error.
+func writeStandardOutput(_ data: Data) {
+    do { try FileHandle.standardOutput.write(contentsOf: data) } catch { Foundation.exit(0) }
 }
 
 /// Decodes a daemon answer; a mismatch means relctl and reld versions differ.

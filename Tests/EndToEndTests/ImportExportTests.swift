@@ -96,4 +96,14 @@ import Testing
             #expect(try d.relctl("list").stdout == "No records match.\n")
         }
     }
+
+    @Test func exportIntoAClosedPipeStopsQuietly() throws {
+        try withDaemon { d in
+            #expect(try d.relctl("import", Binaries.seedRecords).status == 0)
+            // `head` closes the pipe after 10 bytes; relctl must end without a crash report.
+            let out = try run("/bin/bash", ["-c", "set -o pipefail; '\(Binaries.relctl)' --socket '\(d.socket)' export | head -c 10 >/dev/null"])
+            #expect(out.status == 0, "\(out.stderr)")
+            #expect(!out.stderr.contains("Fatal error"))
+        }
+    }
 }
