@@ -54,7 +54,8 @@ struct ControlClient {
         let data = Data(bytes.readableBytesView)
         guard (200..<300).contains(response.status.code) else {
             if let e = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
-                throw CLIError(.refused, e.error.message)
+                // 403 is the socket's access check: a permission problem like EACCES, so exit 3.
+                throw CLIError(response.status == .forbidden ? .unreachable : .refused, e.error.message)
             }
             throw CLIError(.refused, "reld answered \(response.status.code) \(response.status.reasonPhrase)")
         }

@@ -19,14 +19,15 @@ struct ControlAPI: Sendable {
     let sync: SyncEngine?
 
     /// Adds every route to `router`.
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ControlContext>) {
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: PeerAccessMiddleware(policy: .current(socketGroup: config.socketGroup)))
         router.get(RouterPath(Routes.status)) { _, _ in try await self.status() }
         router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
         router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
         router.get("/v1/records/:id") { _, context in try await self.show(context.parameters.require("id")) }
         router.patch("/v1/records/:id") { request, context in try await self.edit(request, context) }
-        router.delete("/v1/records/:id") { _, context in try await self.delete(context.parameters.require("id")) }
+        router.delete("/v1/records/:id") { _, context in try await self.delete(context) }
         router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
         router.get(RouterPath(Routes.export)) { _, _ in try await self.export() }
         registerSync(on: router)
@@ -70,7 +71,7 @@ struct ControlAPI: Sendable {
         return Self.raw(text, status: .ok)
     }
 
-    func create(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func create(_ request: Request, _ context: ControlContext) async throws -> Response {
         let json = try await Self.body(request, limit: config.maxRequestBytes)
         let record: Record
         do {
@@ -87,7 +88,7 @@ struct ControlAPI: Sendable {
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
     }
 
-    func edit(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func edit(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let json = try await Self.body(request, limit: config.maxRequestBytes)
         guard let envelope = json.objectValue, envelope.keys.allSatisfy({ $0 == "set" }),
@@ -100,13 +101,15 @@ struct ControlAPI: Sendable {
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
     }
 
-    func delete(_ id: String) async throws -> Response {
+    func delete(_ context: ControlContext) async throws -> Response {
+        let id = try context.parameters.require("id")
         try await database.delete(id: id)
         nudge()
+        context.logger.info("record deleted", metadata: ["id": "\(id)"])
         return try Self.json(DeletedResponse(id: id))
     }
 
-    func importRecords(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func importRecords(_ request: Request, _ context: ControlContext) async throws -> Response {
         // Validated in a function of its own so the body and parsed tree are freed before writing.
         let records = try await Self.validatedImport(request, limit: config.maxImportBytes)
         let summary = try await database.importRecords(records)

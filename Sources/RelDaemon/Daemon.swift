@@ -34,7 +34,7 @@ public struct Daemon: Sendable {
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])
 
         let sync = feed.map { SyncEngine(database: database, settings: $0, logger: self.logger) }
-        let router = Router()
+        let router = Router(context: ControlContext.self)
         ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync).register(on: router)
         let config = self.config
         let logger = self.logger

@@ -7,7 +7,7 @@ import RelSync
 
 /// The control API's sync routes: run a round, list and resolve conflicts, restore, snapshot.
 extension ControlAPI {
-    func registerSync(on router: Router<BasicRequestContext>) {
+    func registerSync(on router: Router<ControlContext>) {
         router.post(RouterPath(Routes.sync)) { _, _ in try await self.syncNow() }
         router.get(RouterPath(Routes.conflicts)) { _, _ in try await self.conflicts() }
         router.post("/v1/records/:id/resolve") { request, context in try await self.resolve(request, context) }
@@ -53,7 +53,7 @@ extension ControlAPI {
         return try Self.json(ConflictsResponse(conflicts: list))
     }
 
-    func resolve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func resolve(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let json = try await Self.body(request, limit: config.maxRequestBytes)
         guard case .string(let field)? = json["field"] else { throw APIError.badRequest("body must name the \"field\" in conflict") }

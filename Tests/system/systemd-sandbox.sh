@@ -182,6 +182,20 @@ else
   printf '%s\n' "$out" | diag
 fi
 check "root: relctl status exits 0" in_sbx relctl status
+# The second gate: with the directory and socket loosened by hand, reld's own peer check
+# (SO_PEERCRED/SO_PEERGROUPS, through PrivateUsers=yes, where mallory shows as nobody) still
+# gives mallory status only, while alice keeps full access through her supplementary group.
+in_sbx chmod 0755 /run/reld && in_sbx chmod 0666 /run/reld/reld.sock
+check "loosened socket: mallory may read status" as mallory relctl status
+out=$(LIMIT=15 as mallory relctl list 2>&1); rc=$?
+if [ "$rc" -eq 3 ] && printf '%s' "$out" | grep -q "may only read status"; then
+  ok "loosened socket: mallory's relctl list is refused by reld (exit 3): $(printf '%s\n' "$out" | grep -m1 .)"
+else
+  not_ok "loosened socket: mallory's relctl list is refused by reld with exit 3 (got exit $rc)"
+  printf '%s\n' "$out" | diag
+fi
+check "loosened socket: alice may still list" as alice relctl list
+in_sbx chmod 0750 /run/reld && in_sbx chmod 0660 /run/reld/reld.sock
 
 # ---- watchdog: reld must send WATCHDOG=1 every WatchdogSec/2 = 15 s ---------------------------
 expect "WatchdogUSec=30s" "WatchdogUSec=30s" in_sbx systemctl show -p WatchdogUSec reld
