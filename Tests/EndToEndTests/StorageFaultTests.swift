@@ -77,4 +77,35 @@ struct StorageFaultTests {
         #expect(try reld.relctl("add-event", "--id", "after-full", "--title", "After", "--category", "diplomatic").status == 0)
         #expect(try reld.relctl("show", "after-full").status == 0)
     }
+
+    @Test func aConfigThatVanishesOrTurnsBadStopsTheRestartAndTouchesNothing() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let config = dir.file("reld.toml")
+        try "log_level = \"info\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let arguments = ["--config", config]
+        let reld = try Daemon(dir: dir, extraArguments: arguments)
+        #expect(try reld.relctl("import", Binaries.seedRecords).status == 0)
+        #expect(try reld.stop() == 0)
+        let database = reld.stateDir + "/reld.sqlite"
+        let stored = try Data(contentsOf: URL(fileURLWithPath: database))
+
+        // Turned bad (an editor saved half a line), then gone (deleted, or a volume not mounted).
+        try "log_level = \"inf".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try run(Binaries.reld, ["--state-dir", reld.stateDir, "--socket", reld.socket] + arguments)
+        #expect(bad.status == 78, "\(bad.stderr)")
+        #expect(bad.stderr.contains(config + ":1"), "the message names the file and line: \(bad.stderr)")
+        try FileManager.default.removeItem(atPath: config)
+        let gone = try run(Binaries.reld, ["--state-dir", reld.stateDir, "--socket", reld.socket] + arguments)
+        #expect(gone.status == 78, "\(gone.stderr)")
+        #expect(gone.stderr.contains(config) && gone.stderr.contains("cannot read it"), "\(gone.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == stored, "the store was not opened, let alone changed")
+        #expect(!FileManager.default.fileExists(atPath: reld.socket), "no socket was left behind")
+
+        // Fixed: reld starts on the same store with everything in it.
+        try "log_level = \"info\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let again = try Daemon(dir: dir, extraArguments: arguments)
+        defer { _ = try? again.stop(SIGKILL) }
+        #expect(try again.relctl("show", "mlru-e21").status == 0)
+    }
 }
