@@ -63,8 +63,12 @@ public struct Daemon: Sendable {
             logger.info("syncing", metadata: ["feed": "\(feed?.url.string ?? "")"])
             services.append(SyncService(engine: sync))
         }
+        var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        // The check ends on its own; that must not end reld.
+        configured.append(.init(service: DatabaseCheckService(database: database, logger: logger),
+                                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         let group = ServiceGroup(configuration: .init(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

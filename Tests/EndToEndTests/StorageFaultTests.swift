@@ -108,4 +108,45 @@ struct StorageFaultTests {
         defer { _ = try? again.stop(SIGKILL) }
         #expect(try again.relctl("show", "mlru-e21").status == 0)
     }
+
+    @Test func damageDeepInTheFileIsFoundByTheBackgroundCheck() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let reld = try Daemon(dir: dir)
+        #expect(try reld.relctl("import", Binaries.seedRecords).status == 0)
+        #expect(try reld.stop() == 0)
+        #expect(reld.log.contains("database check ok"), "a sound file passes: \(reld.log)")
+        let database = reld.stateDir + "/reld.sqlite"
+        let sound = try Data(contentsOf: URL(fileURLWithPath: database))
+        let pages = sound.count / 4096
+
+        // Damage one page at a time. Where the sqlite3 CLI finds the damage (bytes that were free
+        // space are harmless), reld must say so: a page that start-up reads makes it refuse to
+        // start, any other is reported by the background check. Never missed.
+        var foundInBackground = 0
+        for page in stride(from: 8, to: pages, by: 7) where foundInBackground < 2 {
+            var damaged = sound
+            damaged.replaceSubrange((page - 1) * 4096 + 8 ..< (page - 1) * 4096 + 72, with: Data(repeating: 0xFF, count: 64))
+            try damaged.write(to: URL(fileURLWithPath: database))
+            let baseline = try run("/usr/bin/env", ["sqlite3", "file:\(database)?mode=ro", "PRAGMA quick_check;"])
+            guard !baseline.stdout.hasPrefix("ok") else { continue }
+            let started = try Daemon(dir: dir, expectReady: false)
+            defer { _ = try? started.stop(SIGKILL) }
+            let deadline = Date().addingTimeInterval(30)
+            let atStart = "reld will not touch it", inBackground = "export what you need now"
+            while started.process.isRunning, !started.log.contains(atStart), !started.log.contains(inBackground), Date() < deadline {
+                usleep(20_000)
+            }
+            if started.log.contains(inBackground) {
+                foundInBackground += 1
+                #expect(started.log.contains("CRITICAL database \(database) is damaged"), "\(started.log)")
+                // It goes on serving what it can read (what touches the page fails with an error).
+                #expect(started.process.isRunning)
+            } else {
+                #expect(started.log.contains(atStart), "page \(page) of \(pages): the damage went unsaid: \(started.log)")
+                #expect(try started.waitForExit() == 1)
+            }
+        }
+        #expect(foundInBackground > 0, "no page was damaged that start-up does not read")
+    }
 }
