@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CompressNIO
 import Foundation
 import NIOCore
+import NIOHTTPCompression
 import NIOHTTP1
 import NIOSSL
 import RelModel
@@ -102,8 +103,10 @@ public final class FeedClient: Sendable {
         do {
             response = try await http.execute(request, timeout: .seconds(120))
             body = try await response.body.collect(upTo: settings.maxResponseBytes)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
+            throw .tooLarge(url: url, limit: settings.maxResponseBytes)
+        } catch NIOHTTPDecompression.DecompressionError.limit {
+            // A gzip body that inflates past the bound (a "zip bomb"): too large, not unreachable.
             throw .tooLarge(url: url, limit: settings.maxResponseBytes)
         } catch {
             throw .unreachable(url: url, reason: Self.describe(error))
@@ -136,6 +139,10 @@ public final class FeedClient: Sendable {
         }
         let text = "\(error)"
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("Connection reset by peer") { return "the connection was reset" }
+        if text.contains("stream ended at an unexpected time") || text.contains("uncleanShutdown") {
+            return "the answer was cut off before its end"
+        }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "its TLS certificate is not trusted (\(text)); if the feed uses its own certificate authority, set ca_file in [sync]"
         }

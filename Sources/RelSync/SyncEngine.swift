@@ -52,6 +52,10 @@ public actor SyncEngine {
     let logger: Logger
     private var state = State.idle
     private var lastSuccess: Date?
+    /// When the loop runs its next round unless nudged: an interval after the last success, or
+    /// the backoff's time after a failure. Kept here, not worked out on each wake, so that
+    /// waking for a nudge or a status call never pushes it back.
+    private var nextRound = Date()
     private var lastError: String?
     private var nextAttempt: Date?
     private var backoff: Backoff
@@ -106,8 +110,7 @@ public actor SyncEngine {
                     await sleep(seconds: 0.2)
                     break
                 }
-                let due = nextAttempt ?? Date().addingTimeInterval(settings.interval.seconds)
-                let wait = due.timeIntervalSinceNow
+                let wait = nextRound.timeIntervalSinceNow
                 if wait <= 0 { break }
                 await sleep(seconds: wait)
             }
@@ -151,6 +154,7 @@ public actor SyncEngine {
             lastSuccess = Date()
             lastError = nil
             nextAttempt = nil
+            nextRound = Date().addingTimeInterval(settings.interval.seconds)
             if report.pulled + report.pushed + report.conflicts > 0 {
                 logger.info("synced", metadata: ["feed": "\(settings.url)", "pulled": "\(report.pulled)",
                                                  "pushed": "\(report.pushed)", "conflicts": "\(report.conflicts)"])
@@ -163,7 +167,9 @@ public actor SyncEngine {
                 logger.warning("sync failed: \(error)", metadata: ["retry_in_s": "\(Int(wait.seconds.rounded()))"])
             }
             lastError = error.description
-            nextAttempt = Date().addingTimeInterval(wait.seconds)
+            let next = Date().addingTimeInterval(wait.seconds)
+            nextAttempt = next
+            nextRound = next
             return .failure(error)
         }
     }
