@@ -8,6 +8,11 @@ let package = Package(
         .executable(name: "reld", targets: ["reld"]),
         .executable(name: "relctl", targets: ["relctl"]),
         .executable(name: "relhub", targets: ["relhub"]),
+        // Libraries only so that the fuzz/ package can link the decoders it fuzzes.
+        .library(name: "RelModel", targets: ["RelModel"]),
+        .library(name: "RelControlAPI", targets: ["RelControlAPI"]),
+        .library(name: "RelDaemon", targets: ["RelDaemon"]),
+        .library(name: "RelHub", targets: ["RelHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -109,7 +114,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "relhub", dependencies: ["RelHub"]),
-        .testTarget(name: "RelModelTests", dependencies: ["RelModel"]),
+        // Fuzz/ holds inputs found or written while fuzzing, read by path from FuzzRegressionTests.
+        .testTarget(name: "RelModelTests", dependencies: ["RelModel"], exclude: ["Fuzz"]),
         .testTarget(
             name: "RelStoreTests",
             dependencies: [
@@ -125,6 +131,6 @@ let package = Package(
             name: "RelHubTests",
             dependencies: ["RelHub", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"], exclude: ["Fuzz"]),
     ]
 )

@@ -20,6 +20,9 @@ public enum ConfigFile {
     /// Applies TOML `text` (from `path`, for messages) to `config`.
     public static func apply(text: String, path: String, to config: inout DaemonConfig) throws(ConfigError) {
         let table: TOMLTable
+        if let bad = ConfigText.unparsableTableHeader(in: text) {
+            throw ConfigError(file: path, line: bad.line, key: nil, reason: bad.reason)
+        }
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw ConfigError(file: path, line: error.source.begin.line, key: nil, reason: error.description)
         } catch {

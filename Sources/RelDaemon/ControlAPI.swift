@@ -95,6 +95,8 @@ struct ControlAPI: Sendable {
               let edits = envelope["set"]?.objectValue
         else { throw APIError.badRequest("body must be {\"set\": {\"FIELD\": VALUE, ...}}") }
         guard !edits.isEmpty else { throw APIError.badRequest("\"set\" is empty: name at least one field to change") }
+        // An empty name is no path at all; as a 422 it would name the empty field "".
+        guard !edits.keys.contains("") else { throw APIError.badRequest("\"set\" has a member with an empty name: name a field") }
         let record = try await database.update(id: id, edits: edits)
         nudge()
         context.logger.info("record edited", metadata: ["id": "\(id)", "fields": "\(edits.keys.joined(separator: ","))"])

@@ -11,6 +11,9 @@ public enum HubConfigFile {
     /// Applies the TOML `text` (read from `path`) to `config`.
     public static func apply(text: String, path: String, to config: inout HubConfig) throws(HubConfigError) {
         let table: TOMLTable
+        if let bad = ConfigText.unparsableTableHeader(in: text) {
+            throw HubConfigError("\(path):\(bad.line): \(bad.reason)")
+        }
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw HubConfigError("\(path):\(error.source.begin.line): \(error.description)")
         } catch {

@@ -52,6 +52,10 @@ public enum RecordValidator {
         guard var members = json.objectValue else {
             throw ValidationError(field: "(record)", value: nil, reason: "must be a JSON object, not \(json.typeName)")
         }
+        // An empty name is no field at all; naming it as field "" would help nobody.
+        guard members[""] == nil else {
+            throw ValidationError(field: "(record)", value: nil, reason: "has a member with an empty name; remove it or name the field")
+        }
         let id: String
         var givenID: String?
         switch members.removeValue(forKey: "id") {

@@ -59,7 +59,9 @@ public actor SyncEngine {
     private var lastError: String?
     private var nextAttempt: Date?
     private var backoff: Backoff
-    private var running: Task<Result<Report, FeedError>, Never>?
+    /// The round in flight, numbered in the order rounds start.
+    private var running: (number: Int, task: Task<Result<Report, FeedError>, Never>)?
+    private var roundsStarted = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var waitGeneration = 0
     private var nudged = false
@@ -89,14 +91,28 @@ public actor SyncEngine {
     /// Runs one round now, after any round in flight (which may have begun before what the
     /// caller wants synced); ignores any backoff wait.
     public func syncNow() async -> Result<Report, FeedError> {
-        if let running { _ = await running.value }
-        // Another caller may have started a fresh round meanwhile: share it.
-        if let running { return await running.value }
-        let task = Task { await self.round() }
-        running = task
-        let result = await task.value
-        running = nil
-        return result
+        // Only a round that starts after this call is sure to push what the caller wrote
+        // before it; several callers that arrive together share one such round.
+        let startedBefore = roundsStarted
+        while true {
+            guard let running else { return await startRound().value }
+            let result = await running.task.value
+            if running.number > startedBefore { return result }
+        }
+    }
+
+    private func startRound() -> Task<Result<Report, FeedError>, Never> {
+        roundsStarted += 1
+        let number = roundsStarted
+        // The round clears its own slot before its result is visible, so whoever wakes on it
+        // next sees no stale round.
+        let task = Task {
+            let result = await self.round()
+            if self.running?.number == number { self.running = nil }
+            return result
+        }
+        running = (number, task)
+        return task
     }
 
     /// The loop: a round at start, then on the interval, after nudges, and after backoff waits;
@@ -122,7 +138,7 @@ public actor SyncEngine {
     /// network (what the round applied is committed; the rest is pulled next time).
     public func stop() {
         stopped = true
-        running?.cancel()
+        running?.task.cancel()
         wake()
     }
 
@@ -155,6 +171,8 @@ public actor SyncEngine {
             lastError = nil
             nextAttempt = nil
             nextRound = Date().addingTimeInterval(settings.interval.seconds)
+            // The loop may be asleep until an older backoff deadline: let it count from now.
+            wake()
             if report.pulled + report.pushed + report.conflicts > 0 {
                 logger.info("synced", metadata: ["feed": "\(settings.url)", "pulled": "\(report.pulled)",
                                                  "pushed": "\(report.pushed)", "conflicts": "\(report.conflicts)"])
