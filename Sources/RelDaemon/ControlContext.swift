@@ -6,10 +6,8 @@ import NIOCore
 struct ControlContext: RequestContext {
     /// Hummingbird's per-request storage.
     var coreContext: CoreRequestContextStorage
-    /// The connection the request came on.
+    /// The connection the request came on, whose peer `PeerAccessMiddleware` checks.
     let channel: any Channel
-    /// Who sent the request; set by `PeerAccessMiddleware` before any handler runs.
-    var peer: PeerCredentials?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -20,8 +20,8 @@ struct PeerAccessMiddleware: RouterMiddleware {
                 "uid": "\(peer.uid)", "pid": "\(peer.pid)", "method": "\(request.method)", "path": "\(request.uri.path)"])
             throw APIError(.forbidden, "forbidden", policy.refusal(for: peer))
         }
+        // Handlers' log lines ("record created" ...) then say who did it.
         var context = context
-        context.peer = peer
         context.logger[metadataKey: "uid"] = "\(peer.uid)"
         return try await next(request, context)
     }
