@@ -53,11 +53,10 @@ public actor SyncEngine {
     private var state = State.idle
     private var lastSuccess: Date?
     /// When the loop runs its next round unless nudged: an interval after the last success, or
-    /// the backoff's time after a failure. Kept here, not worked out on each wake, so that
+    /// the backoff's time after a failure (then shown as the status's next attempt). Kept here, not worked out on each wake, so that
     /// waking for a nudge or a status call never pushes it back.
     private var nextRound = Date()
     private var lastError: String?
-    private var nextAttempt: Date?
     private var backoff: Backoff
     /// The round in flight, numbered in the order rounds start.
     private var running: (number: Int, task: Task<Result<Report, FeedError>, Never>)?
@@ -79,7 +78,8 @@ public actor SyncEngine {
     /// The engine's state.
     public func status() -> Status {
         Status(feed: settings.url.string, readOnly: settings.url.isSnapshot, state: state,
-               lastSuccess: lastSuccess, lastError: lastError, nextAttempt: nextAttempt)
+               lastSuccess: lastSuccess, lastError: lastError,
+               nextAttempt: lastError == nil ? nil : nextRound)
     }
 
     /// Local changes are waiting: sync soon (unless backing off).
@@ -169,7 +169,6 @@ public actor SyncEngine {
             state = .idle
             lastSuccess = Date()
             lastError = nil
-            nextAttempt = nil
             nextRound = Date().addingTimeInterval(settings.interval.seconds)
             // The loop may be asleep until an older backoff deadline: let it count from now.
             wake()
@@ -185,9 +184,7 @@ public actor SyncEngine {
                 logger.warning("sync failed: \(error)", metadata: ["retry_in_s": "\(Int(wait.seconds.rounded()))"])
             }
             lastError = error.description
-            let next = Date().addingTimeInterval(wait.seconds)
-            nextAttempt = next
-            nextRound = next
+            nextRound = Date().addingTimeInterval(wait.seconds)
             return .failure(error)
         }
     }
