@@ -64,7 +64,11 @@ struct ControlClient {
 
     private func unreachable(_ error: UnixSocketProbe.Errno) -> CLIError {
         if error.isDenied {
-            return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (reld) may use it; ask an admin to run `usermod -aG reld $USER`, then log in again")
+            // Name the socket's real group when we may look at it (socket_group can change it);
+            // otherwise its directory hides it too, and reld's default group is the best guess.
+            let attributes = try? FileManager.default.attributesOfItem(atPath: socketPath)
+            let group = attributes?[.groupOwnerAccountName] as? String ?? "reld"
+            return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (\(group)) may use it; ask an admin to run `usermod -aG \(group) $USER`, then log in again")
         }
         let reason = error.isMissing ? "no socket there" : error.isRefused ? "connection refused: reld is not running" : error.description
         return CLIError(.unreachable, """
