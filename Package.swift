@@ -34,11 +34,13 @@ let package = Package(
             name: "RelModel",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
         ),
+        // Reading and writing the files people name, with failures said in plain words.
+        .target(name: "RelFiles"),
         // The SQLite store: schema, migrations, change log.
         .target(
             name: "RelStore",
             dependencies: [
-                "RelModel",
+                "RelModel", "RelFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
@@ -61,6 +63,7 @@ let package = Package(
         .target(
             name: "RelService",
             dependencies: [
+                "RelFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,7 +75,7 @@ let package = Package(
         .target(
             name: "RelDaemon",
             dependencies: [
-                "RelModel", "RelStore", "RelControlAPI", "RelSync", "RelService",
+                "RelModel", "RelStore", "RelControlAPI", "RelSync", "RelService", "RelFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +90,7 @@ let package = Package(
         .target(
             name: "RelCLI",
             dependencies: [
-                "RelModel", "RelControlAPI",
+                "RelModel", "RelControlAPI", "RelFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -103,7 +106,7 @@ let package = Package(
         .target(
             name: "RelHub",
             dependencies: [
-                "RelModel", "RelStore", "RelService",
+                "RelModel", "RelStore", "RelService", "RelFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,6 +130,7 @@ let package = Package(
         .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon", "RelControlAPI", "RelService", "RelSync", "RelModel"]),
         .testTarget(name: "RelCLITests", dependencies: ["RelCLI", "RelControlAPI"], resources: [.copy("Golden")]),
         .testTarget(name: "RelSyncTests", dependencies: ["RelSync"]),
+        .testTarget(name: "RelFilesTests", dependencies: ["RelFiles"]),
         .testTarget(
             name: "RelHubTests",
             dependencies: ["RelHub", .product(name: "Hummingbird", package: "hummingbird")]

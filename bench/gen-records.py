@@ -3,7 +3,7 @@
 
 Usage: bench/gen-records.py N OUT.json [--prefix ID_PREFIX] [--seed S]
 
-Records follow /work/shared/data/README.md (the seed file's schema): events and agreements
+Records follow docs/record-format.md (the format of examples/mali-russia.json): events and agreements
 (~1 in 8 is an agreement), all four date types (instant, interval, window, unknown) at year /
 month / day precision, approximate flags, 1-4 parties (country codes and organisations),
 1-4 actors of every type and role, locations with and without coordinates, CAMEO / ACLED codes

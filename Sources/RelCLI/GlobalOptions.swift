@@ -12,6 +12,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
     var json = false
 
+    @Flag(name: .long, help: "Draw no progress on standard error (drawn only when it is a terminal).")
+    var quiet = false
+
     /// The socket to use.
     var socketPath: String {
         if let socket { return socket }
@@ -23,4 +26,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     var client: ControlClient { ControlClient(socketPath: socketPath) }
+
+    func validate() throws {
+        // Every command parses these options before it does any work, so this is the one place.
+        ProgressLine.shared.silence(quiet)
+        // An empty path would otherwise be taken as "no socket there", far from the mistake.
+        if socket?.isEmpty == true { throw ValidationError("--socket \"\": give the path of reld's control socket, or leave the option out") }
+    }
 }

@@ -23,6 +23,30 @@ public struct ListQuery: Sendable, Equatable {
     /// The parameter names the route accepts.
     public static let parameterNames: Set<String> = ["kind", "category", "party", "since", "until", "text", "limit", "offset"]
 
+    /// Most `party` values in one query. Each is one more condition in one SQL statement, and
+    /// SQLite refuses a statement past its limits; no useful filter needs more.
+    public static let maxParties = 20
+    /// Longest `party` value, in UTF-8 bytes: the longest party a record can hold (200
+    /// characters) in any script.
+    public static let maxPartyBytes = 800
+    /// Longest `text` value, in UTF-8 bytes.
+    public static let maxTextBytes = 1000
+    /// Longest value of any other parameter, in UTF-8 bytes (dates, numbers, names).
+    public static let maxOtherBytes = 100
+    /// Longest query string these limits allow once percent-encoded (`%XX` per byte at worst),
+    /// with room for the names; below the 80 KiB that reld's HTTP parser takes for a request
+    /// line and headers, past which it can only say that the request is too large.
+    public static let maxEncodedBytes = 3 * (maxParties * (maxPartyBytes + 7) + maxTextBytes + 6 * (maxOtherBytes + 10))
+
+    /// The limit on the UTF-8 length of a parameter's value.
+    public static func maxBytes(of name: String) -> Int {
+        switch name {
+        case "party": maxPartyBytes
+        case "text": maxTextBytes
+        default: maxOtherBytes
+        }
+    }
+
     /// An empty query.
     public init() {}
 
@@ -43,6 +67,13 @@ public struct ListQuery: Sendable, Equatable {
     /// Reads name/value pairs; the error names the parameter and says what it takes.
     public init(items: [(String, String)]) throws(QueryError) {
         for (name, value) in items {
+            let maxBytes = Self.maxBytes(of: name)
+            // Checked first, so that nothing below works on (or echoes) an oversized value.
+            guard value.utf8.count <= maxBytes else {
+                throw QueryError(name, value, "is \(value.utf8.count) bytes long; at most \(maxBytes) bytes are allowed")
+            }
+            // Stored text is NFC; a value typed decomposed must find it all the same.
+            let value = value.nfc
             switch name {
             case "kind":
                 guard let k = RecordKind(rawValue: value) else { throw QueryError(name, value, "must be event or agreement") }
@@ -54,6 +85,9 @@ public struct ListQuery: Sendable, Equatable {
                 category = value
             case "party":
                 guard !value.isEmpty else { throw QueryError(name, value, "must not be empty") }
+                guard parties.count < Self.maxParties else {
+                    throw QueryError(name, value, "is given more than \(Self.maxParties) times; at most \(Self.maxParties) parties can be asked for at once")
+                }
                 parties.append(value)
             case "since", "until":
                 let date: PartialDate
@@ -91,6 +125,12 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    /// The message people see.
-    public var description: String { "\(name) \(JSONText.quoted(value)): \(reason)" }
+    /// The message people see; a long value is cut to keep it to one line.
+    public var description: String { "\(name) \(shownValue): \(reason)" }
+
+    /// The value as JSON text, cut to 120 characters like a validation error's value.
+    public var shownValue: String {
+        let text = JSONText.quoted(value.count > 120 ? String(value.prefix(117)) : value)
+        return value.count > 120 ? String(text.dropLast()) + "...\"" : text
+    }
 }

@@ -6,7 +6,7 @@ public struct SyncInfo: Codable, Sendable, Equatable {
     public var feed: String
     /// Whether the feed is a snapshot document, followed pull-only.
     public var readOnly: Bool
-    /// `idle`, `syncing`, `backing off` or `offline`.
+    /// `idle`, `syncing`, `backing_off` or `offline`.
     public var state: String
     /// When a round last succeeded, ISO 8601 UTC.
     public var lastSuccess: String?
@@ -14,19 +14,41 @@ public struct SyncInfo: Codable, Sendable, Equatable {
     public var lastError: String?
     /// When the next round is due, ISO 8601 UTC.
     public var nextAttempt: String?
+    /// While a round runs (`state` is `syncing`): what it has done so far; absent otherwise.
+    public var round: RoundProgress?
 
     /// Creates the info.
-    public init(feed: String, readOnly: Bool, state: String, lastSuccess: String?, lastError: String?, nextAttempt: String?) {
+    public init(feed: String, readOnly: Bool, state: String, lastSuccess: String?, lastError: String?, nextAttempt: String?,
+                round: RoundProgress? = nil) {
         self.feed = feed
         self.readOnly = readOnly
         self.state = state
         self.lastSuccess = lastSuccess
         self.lastError = lastError
         self.nextAttempt = nextAttempt
+        self.round = round
     }
 
     enum CodingKeys: String, CodingKey {
         case feed, readOnly = "read_only", state, lastSuccess = "last_success", lastError = "last_error", nextAttempt = "next_attempt"
+        case round
+    }
+}
+
+/// What the sync round in flight has done so far, in `GET /v1/status`.
+public struct RoundProgress: Codable, Sendable, Equatable {
+    /// Pages of the feed pulled and merged.
+    public var pages: Int
+    /// Changes pulled that were new here.
+    public var pulled: Int
+    /// Local changes pushed.
+    public var pushed: Int
+
+    /// Creates the counts.
+    public init(pages: Int, pulled: Int, pushed: Int) {
+        self.pages = pages
+        self.pulled = pulled
+        self.pushed = pushed
     }
 }
 
@@ -36,20 +58,29 @@ public struct SyncResponse: Codable, Sendable, Equatable {
     public var pulled: Int
     /// Local changes pushed.
     public var pushed: Int
-    /// Conflicts opened by the round.
+    /// Conflicts opened by the round, on the wire `new_conflicts` (`conflicts` is only ever the
+    /// list of `GET /v1/conflicts`, and the count of all open ones is `open_conflicts`).
     public var conflicts: Int
     /// Whether the feed answered "not modified".
     public var notModified: Bool
+    /// Whether the feed is a snapshot that this node only follows: local changes are never pushed.
+    public var readOnly: Bool
+    /// Local changes not pushed after the round (on a read-only feed, they stay local).
+    public var pendingChanges: Int
 
     /// Creates the response.
-    public init(pulled: Int, pushed: Int, conflicts: Int, notModified: Bool) {
+    public init(pulled: Int, pushed: Int, conflicts: Int, notModified: Bool, readOnly: Bool = false, pendingChanges: Int = 0) {
         self.pulled = pulled
         self.pushed = pushed
         self.conflicts = conflicts
         self.notModified = notModified
+        self.readOnly = readOnly
+        self.pendingChanges = pendingChanges
     }
 
-    enum CodingKeys: String, CodingKey { case pulled, pushed, conflicts, notModified = "not_modified" }
+    enum CodingKeys: String, CodingKey {
+        case pulled, pushed, conflicts = "new_conflicts", notModified = "not_modified", readOnly = "read_only", pendingChanges = "pending_changes"
+    }
 }
 
 /// One version of a field in a conflict.
@@ -62,16 +93,17 @@ public struct VersionInfo: Codable, Sendable, Equatable {
     public var local: Bool
     /// When, ISO 8601 UTC (from its clock stamp).
     public var time: String
-    /// The packed clock stamp.
-    public var hlc: Int64
+    /// The packed clock stamp, as a decimal string: it exceeds 2^53, which JavaScript and jq
+    /// numbers do not hold exactly.
+    public var hlc: String
 
     /// Creates the info.
-    public init(value: JSONValue, node: String, local: Bool, time: String, hlc: Int64) {
+    public init(value: JSONValue, node: String, local: Bool, time: String, hlc: HLCTimestamp) {
         self.value = value
         self.node = node
         self.local = local
         self.time = time
-        self.hlc = hlc
+        self.hlc = String(hlc.rawValue)
     }
 }
 

@@ -28,8 +28,13 @@ struct APIError: Error, HTTPResponseError {
     init(store e: StoreError) {
         switch e {
         case .notFound: self.init(.notFound, "not_found", e.description)
+        case .deleted: self.init(.notFound, "deleted", e.description)
         case .alreadyExists: self.init(.conflict, "conflict", e.description)
+        case .notInList: self.init(.conflict, "not_in_list", e.description)
         case .diskFull: self.init(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full", e.description)
+        // The request's fault: the ListQuery limits keep a request from reaching SQLite's, so
+        // this is the backstop for a request that still does.
+        case .requestTooLarge: self.init(.badRequest, "bad_request", e.description)
         default: self.init(.internalServerError, "internal", e.description)
         }
     }
@@ -47,7 +52,8 @@ struct APIError: Error, HTTPResponseError {
         case let e as HTTPError:
             self.init(e.status, e.status == .notFound ? "not_found" : "bad_request", e.body ?? e.status.reasonPhrase)
         default:
-            self.init(.internalServerError, "internal", "internal error: \(error)")
+            // The error's own text names Swift types; the log keeps it (see the middleware).
+            self.init(.internalServerError, "internal", "unexpected internal error in reld; its log has the details: please report it")
         }
     }
 
@@ -83,7 +89,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
             }
             if apiError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(apiError.body.message)"])
+                context.logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(apiError.body.message)", "detail": "\(error)"])
             }
             return try apiError.response(from: request, context: context)
         }

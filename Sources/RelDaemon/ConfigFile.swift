@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RelFiles
 import RelModel
 import RelService
 import RelSync
@@ -11,8 +12,8 @@ public enum ConfigFile {
     /// Applies the file at `path` to `config`.
     public static func apply(path: String, to config: inout DaemonConfig) throws(ConfigError) {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigError(file: path, line: nil, key: nil, reason: "cannot read it: \((error as NSError).localizedDescription)")
+        do { text = try PlainFile.readText(path) } catch {
+            throw ConfigError(file: path, line: nil, key: nil, reason: "cannot read it: \(error.words)")
         }
         try apply(text: text, path: path, to: &config)
     }
@@ -24,7 +25,9 @@ public enum ConfigFile {
             throw ConfigError(file: path, line: bad.line, key: nil, reason: bad.reason)
         }
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ConfigError(file: path, line: error.source.begin.line, key: nil, reason: error.description)
+            let line = error.source.begin.line
+            let problem = ConfigText.parseProblem(line: line, reason: error.description, in: text, quotedKeys: ["socket_mode"])
+            throw ConfigError(file: path, line: line, key: problem.key, reason: problem.reason)
         } catch {
             throw ConfigError(file: path, line: nil, key: nil, reason: "\(error)")
         }
@@ -40,6 +43,11 @@ public enum ConfigFile {
                 config.socketPath = try absolutePath(value, fail)
             case "socket_group":
                 guard let s = value.string else { throw fail("must be a string (a group name)") }
+                // Refused here, not at bind time: a socket left in reld's own group shuts out
+                // everyone the setting was meant to let in.
+                if !s.isEmpty, !SocketGuard.groupExists(s) {
+                    throw fail("group \(JSONText.quoted(s)) does not exist; create it (groupadd \(s), or systemd-sysusers), name an existing group, or set \"\" to keep reld's own group")
+                }
                 config.socketGroup = s.isEmpty ? nil : s
             case "socket_mode":
                 guard let s = value.string, let mode = UInt16(s, radix: 8), mode <= 0o777 else {

@@ -25,7 +25,9 @@ struct ControlAPI: Sendable {
         router.get(RouterPath(Routes.status)) { _, _ in try await self.status() }
         router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
         router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
-        router.get("/v1/records/:id") { _, context in try await self.show(context.parameters.require("id")) }
+        router.get("/v1/records/:id") { request, context in
+            try await self.show(context.parameters.require("id"), includeDeleted: request.uri.queryParameters[RecordQuery.includeDeleted[...]] == "true")
+        }
         router.patch("/v1/records/:id") { request, context in try await self.edit(request, context) }
         router.delete("/v1/records/:id") { _, context in try await self.delete(context) }
         router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
@@ -52,7 +54,7 @@ struct ControlAPI: Sendable {
         } catch {
             var apiError = APIError.badRequest("query parameter \(error)")
             apiError.body.field = error.name
-            apiError.body.value = JSONText.quoted(error.value)
+            apiError.body.value = error.shownValue
             throw apiError
         }
         var filter = RecordFilter()
@@ -77,30 +79,59 @@ struct ControlAPI: Sendable {
         do {
             record = try RecordValidator.record(from: json) { UUID().uuidString.lowercased() }
         } catch { throw APIError(validation: error) }
-        try await database.create(record)
+        do { try await database.create(record) } catch StoreError.deleted(let id) {
+            // The id is taken by a tombstone: 409 like a live record, with the code that says restore.
+            throw APIError(.conflict, "deleted", StoreError.deleted(id: id).description)
+        }
         nudge()
         context.logger.info("record created", metadata: ["id": "\(record.id)", "kind": "\(record.kind.rawValue)"])
         return try Self.json(CreatedResponse(id: record.id), status: .created)
     }
 
-    func show(_ id: String) async throws -> Response {
-        let record = try await database.record(id: id)
-        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    func show(_ id: String, includeDeleted: Bool) async throws -> Response {
+        guard includeDeleted else {
+            let record = try await database.record(id: id)
+            return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+        }
+        // Spliced so that the record keeps its canonical member order.
+        let (record, deleted) = try await database.recordOrTombstone(id: id)
+        return Self.raw("{\"deleted\":\(deleted),\"record\":" + JSONText.compact(record.json) + "}\n", status: .ok)
     }
 
     func edit(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let json = try await Self.body(request, limit: config.maxRequestBytes)
-        guard let envelope = json.objectValue, envelope.keys.allSatisfy({ $0 == "set" }),
-              let edits = envelope["set"]?.objectValue
-        else { throw APIError.badRequest("body must be {\"set\": {\"FIELD\": VALUE, ...}}") }
-        guard !edits.isEmpty else { throw APIError.badRequest("\"set\" is empty: name at least one field to change") }
+        let shape = "body must be {\"set\": {\"FIELD\": VALUE, ...}}, optionally with \"add\" and \"remove\": {\"FIELD\": [ITEM, ...]}"
+        guard let envelope = json.objectValue, envelope.keys.allSatisfy({ ["set", "add", "remove"].contains($0) }),
+              !envelope.isEmpty
+        else { throw APIError.badRequest(shape) }
+        guard let edits = envelope["set"].map({ $0.objectValue }) ?? [:] else { throw APIError.badRequest(shape) }
+        let additions = try Self.listChanges(envelope["add"], member: "add", shape: shape)
+        let removals = try Self.listChanges(envelope["remove"], member: "remove", shape: shape)
+        guard !edits.isEmpty || !additions.isEmpty || !removals.isEmpty else {
+            throw APIError.badRequest("\"set\" is empty: name at least one field to change")
+        }
         // An empty name is no path at all; as a 422 it would name the empty field "".
         guard !edits.keys.contains("") else { throw APIError.badRequest("\"set\" has a member with an empty name: name a field") }
-        let record = try await database.update(id: id, edits: edits)
+        let record = try await database.update(id: id, edits: edits, additions: additions, removals: removals)
         nudge()
-        context.logger.info("record edited", metadata: ["id": "\(id)", "fields": "\(edits.keys.joined(separator: ","))"])
+        let fields = OrderedSet(edits.keys).union(additions.keys).union(removals.keys)
+        context.logger.info("record edited", metadata: ["id": "\(id)", "fields": "\(fields.joined(separator: ","))"])
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+    }
+
+    /// PATCH's `add` or `remove`: `{"FIELD": [ITEM, ...]}`.
+    static func listChanges(_ json: JSONValue?, member: String, shape: String) throws -> OrderedDictionary<String, [JSONValue]> {
+        guard let json else { return [:] }
+        guard let object = json.objectValue else { throw APIError.badRequest(shape) }
+        var out = OrderedDictionary<String, [JSONValue]>()
+        for (field, items) in object {
+            guard !field.isEmpty, let list = items.arrayValue else {
+                throw APIError.badRequest("\"\(member)\" must map each field name to an array of items")
+            }
+            out[field] = list
+        }
+        return out
     }
 
     func delete(_ context: ControlContext) async throws -> Response {
@@ -112,22 +143,35 @@ struct ControlAPI: Sendable {
     }
 
     func importRecords(_ request: Request, _ context: ControlContext) async throws -> Response {
-        // Validated in a function of its own so the body and parsed tree are freed before writing.
-        let records = try await Self.validatedImport(request, limit: config.maxImportBytes)
-        let summary = try await database.importRecords(records)
-        nudge()
-        context.logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
-        if records.count >= 1000 {
-            // Keep neither a huge write-ahead log nor the import's freed heap around afterwards.
-            try? await database.checkpoint()
-            #if canImport(Glibc)
-            _ = releaseFreedHeap(0)
-            #endif
+        let streamed = try Self.wantsImportStream(request)
+        // Watch for the client going away (Ctrl-C on relctl) from the start: the import is then
+        // rolled back, not committed for nobody.
+        let watch = try await ClientWatch.install(on: context.channel)
+        let channel = context.channel
+        let records: [Record]
+        do {
+            // Validated in a function of its own so the body and parsed tree are freed before writing.
+            records = try await Self.validatedImport(request, limit: config.maxImportBytes, watch: watch)
+        } catch {
+            watch.remove(from: channel)
+            throw cancellationLogged(error, total: nil, logger: context.logger)
         }
+        if streamed { return importStream(records, watch: watch, channel: channel, logger: context.logger) }
+        defer { watch.remove(from: channel) }
+        let summary = try await write(records, watch: watch, logger: context.logger, report: nil)
         return try Self.json(ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
     }
 
-    static func validatedImport(_ request: Request, limit: Int) async throws -> [Record] {
+    /// Keeps neither a huge write-ahead log nor a large import's freed heap around afterwards.
+    func settleAfterImport(of count: Int) async {
+        guard count >= 1000 else { return }
+        try? await database.checkpoint()
+        #if canImport(Glibc)
+        _ = releaseFreedHeap(0)
+        #endif
+    }
+
+    static func validatedImport(_ request: Request, limit: Int, watch: ClientWatch? = nil) async throws -> [Record] {
         let json = try await body(request, limit: limit)
         guard let items = json.arrayValue else {
             throw APIError.badRequest("body must be a JSON array of records, not \(json.typeName)")
@@ -136,6 +180,7 @@ struct ControlAPI: Sendable {
         records.reserveCapacity(items.count)
         var seen: [String: Int] = [:]
         for (index, item) in items.enumerated() {
+            if index % 1024 == 0, watch?.clientGone == true { throw ImportCancelled(written: 0) }
             do throws(ValidationError) {
                 let record = try RecordValidator.record(from: item) { UUID().uuidString.lowercased() }
                 if let first = seen[record.id] {

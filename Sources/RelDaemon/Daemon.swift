@@ -40,6 +40,7 @@ public struct Daemon: Sendable {
         let logger = self.logger
         let app = Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [ParseErrorAnswer()]),
             configuration: .init(address: .unixDomainSocket(path: config.socketPath), serverName: nil),
             onServerRunning: { _ in
                 do {
@@ -73,7 +74,7 @@ public struct Daemon: Sendable {
             try await group.run()
         } catch {
             unlink(config.socketPath)
-            throw error
+            throw SocketGuard.bindProblem(error, path: config.socketPath) ?? error
         }
         unlink(config.socketPath)
         try await database.close()

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOSSL
 import RelControlAPI
+import RelFiles
 import RelModel
 import RelService
 import RelSync
@@ -21,7 +22,9 @@ public struct ReldCommand: AsyncParsableCommand {
             (root) or ~/.config/reld/reld.toml if present.
 
             Exit status: 0 after a clean shutdown (SIGTERM, SIGINT); 1 when it cannot run (state \
-            directory in use, socket taken, damaged database); 78 for a bad config file or option.
+            directory in use, socket taken, damaged database); 64 for a bad command line (unknown \
+            option, bad option value, unusable file named by an option); 78 for a bad config file \
+            (unreadable, bad syntax, unknown key, bad value, unusable file named in it).
             """,
         version: RelVersion.current
     )
@@ -58,6 +61,27 @@ public struct ReldCommand: AsyncParsableCommand {
         await DaemonCommand.main(Self.self)
     }
 
+    /// Checks the options on their own (exit 64 on a bad one, before any config file is read).
+    public func validate() throws {
+        for (option, value) in [("--config", config), ("--state-dir", stateDir), ("--socket", socket), ("--feed", feed),
+                                ("--token-file", tokenFile), ("--ca-file", caFile), ("--log-level", logLevel)] {
+            if value?.isEmpty == true { throw ValidationError("\(option) \"\": give a value, or leave the option out") }
+        }
+        // `-` is standard input for relctl's files; a daemon reads these from files only.
+        for (option, value) in [("--config", config), ("--token-file", tokenFile), ("--ca-file", caFile)] where value == "-" {
+            throw ValidationError("\(option) -: standard input is not read for this option; give the file's path")
+        }
+        if let feed {
+            do { _ = try FeedURL(feed) } catch { throw ValidationError("--feed: \(error)") }
+        }
+        if let syncInterval, !(1...86_400).contains(syncInterval) {
+            throw ValidationError("--sync-interval \(syncInterval): must be 1 to 86400 seconds")
+        }
+        if let logLevel {
+            do { _ = try DaemonCommand.logLevel(logLevel) } catch { throw ValidationError(error.description) }
+        }
+    }
+
     /// Loads the configuration and runs the daemon.
     public func run() async throws {
         let config: DaemonConfig
@@ -66,8 +90,9 @@ public struct ReldCommand: AsyncParsableCommand {
             config = try loadConfig()
             feed = try Self.feedSettings(config)
         } catch {
-            FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8))
-            throw ExitCode(78)
+            let optionFault = isOptionFault(error)
+            FileHandle.standardError.write(Data("reld: error: \(error)\(optionFault ? "" : origin(of: error))\n".utf8))
+            throw ExitCode(optionFault ? DaemonCommand.usageStatus : DaemonCommand.configStatus)
         }
         let journal = JournalLogHandler.stderrIsJournal
         let level = config.logLevel
@@ -86,15 +111,44 @@ public struct ReldCommand: AsyncParsableCommand {
         }
     }
 
+    /// Whether a failure to load the settings is about a file named by an option rather than by
+    /// the config file (the options' values were checked in ``validate()``).
+    func isOptionFault(_ error: any Error) -> Bool {
+        switch error {
+        case is SecretFileError: tokenFile != nil
+        case let e as DaemonError: e.isCAFile && caFile != nil
+        default: false
+        }
+    }
+
+    /// Where a token or CA file that cannot be used was named, when not by an option: the config
+    /// file to fix (or the systemd credential).
+    func origin(of error: any Error) -> String {
+        let key: String
+        switch error {
+        case let e as SecretFileError:
+            if e.path.hasSuffix("/feed-token"), let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
+               e.path.hasPrefix(credentials + "/") {
+                return " (the systemd credential feed-token)"
+            }
+            key = "token_file"
+        case let e as DaemonError where e.isCAFile: key = "ca_file"
+        default: return ""
+        }
+        return configFilePath().map { " (named by [sync] \(key) in \($0))" } ?? ""
+    }
+
+    /// The config file read: --config, or the default one when it exists.
+    func configFilePath() -> String? {
+        if let config { return config }
+        let fallback = DefaultPaths(environment: ProcessInfo.processInfo.environment).configFile
+        return FileManager.default.fileExists(atPath: fallback) ? fallback : nil
+    }
+
     func loadConfig() throws -> DaemonConfig {
         let environment = ProcessInfo.processInfo.environment
         var config = DaemonConfig.defaults(environment: environment)
-        if let path = self.config {
-            try ConfigFile.apply(path: path, to: &config)
-        } else {
-            let fallback = DefaultPaths(environment: environment).configFile
-            if FileManager.default.fileExists(atPath: fallback) { try ConfigFile.apply(path: fallback, to: &config) }
-        }
+        if let path = configFilePath() { try ConfigFile.apply(path: path, to: &config) }
         if let stateDir { config.stateDirectory = Self.absolute(stateDir) }
         if let socket { config.socketPath = Self.absolute(socket) }
         if let feed {
@@ -119,7 +173,9 @@ public struct ReldCommand: AsyncParsableCommand {
         if let file = config.caFile {
             // Read now, so that a wrong path or a file that is not PEM stops reld with its name.
             do { _ = try NIOSSLCertificate.fromPEMFile(file) } catch {
-                throw DaemonError("ca_file \(file): cannot read PEM certificates from it (\(error)); give a file of -----BEGIN CERTIFICATE----- blocks")
+                var e = DaemonError("ca_file \(file): \(FileProblem.words(forReading: file) ?? "cannot read PEM certificates from it"); give a file of -----BEGIN CERTIFICATE----- blocks")
+                e.isCAFile = true
+                throw e
             }
             settings.caFile = file
         }

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 import Foundation
+import NIOCore
 import RelControlAPI
+import RelFiles
 
 /// Makes sure reld never takes over a live control socket.
 ///
@@ -22,7 +24,7 @@ enum SocketGuard {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o750])
             } catch {
-                throw DaemonError("cannot create socket directory \(directory): \((error as NSError).localizedDescription)")
+                throw DaemonError("cannot create socket directory \(FileProblem(path: directory, error: error, writing: true))")
             }
         }
         var info = stat()
@@ -34,6 +36,21 @@ enum SocketGuard {
             throw DaemonError("another reld is already serving on \(path); stop it first (relctl status shows it), or give this one another --socket")
         }
         unlink(path)
+    }
+
+    /// The failure to bind the socket at `path`, said in plain words, or `nil` when `error` is
+    /// not about binding (NIO's text is `bind(descriptor:ptr:bytes:) ... (errno: 98)`).
+    static func bindProblem(_ error: any Error, path: String) -> DaemonError? {
+        guard let e = error as? IOError, "\(e)".contains("bind") else { return nil }
+        let reason = e.errnoCode == EADDRINUSE
+            ? "another process took it meanwhile; stop it, or choose another --socket"
+            : FileProblem.words(errno: e.errnoCode, path: path, writing: true) + "; choose another --socket or socket in reld.toml"
+        return DaemonError("cannot serve on socket \(path): \(reason)")
+    }
+
+    /// Whether the system knows a group of this name.
+    static func groupExists(_ name: String) -> Bool {
+        getgrnam(name) != nil
     }
 
     /// Gives the socket its mode and group, so that members of the control group (and only they)
@@ -60,5 +77,7 @@ enum SocketGuard {
 public struct DaemonError: Error, Sendable, CustomStringConvertible {
     /// The message.
     public var description: String
+    /// Whether the CA file is at fault (a bad command line when `--ca-file` named it).
+    var isCAFile = false
     init(_ message: String) { description = message }
 }

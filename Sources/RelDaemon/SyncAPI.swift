@@ -8,7 +8,11 @@ import RelSync
 /// The control API's sync routes: run a round, list and resolve conflicts, restore, snapshot.
 extension ControlAPI {
     func registerSync(on router: Router<ControlContext>) {
-        router.post(RouterPath(Routes.sync)) { _, _ in try await self.syncNow() }
+        router.post(RouterPath(Routes.sync)) { _, context in
+            // A client's round runs to its end even if the client goes; the log shows who asked.
+            context.logger.debug("sync round requested")
+            return try await self.syncNow()
+        }
         router.get(RouterPath(Routes.conflicts)) { _, _ in try await self.conflicts() }
         router.post("/v1/records/:id/resolve") { request, context in try await self.resolve(request, context) }
         router.post("/v1/records/:id/restore") { _, context in try await self.restore(context.parameters.require("id")) }
@@ -25,7 +29,8 @@ extension ControlAPI {
         guard let status = await sync?.status() else { return nil }
         return SyncInfo(feed: status.feed, readOnly: status.readOnly, state: status.state.rawValue,
                         lastSuccess: status.lastSuccess?.formatted(.iso8601), lastError: status.lastError,
-                        nextAttempt: status.nextAttempt?.formatted(.iso8601))
+                        nextAttempt: status.nextAttempt?.formatted(.iso8601),
+                        round: status.round.map { RoundProgress(pages: $0.pages, pulled: $0.pulled, pushed: $0.pushed) })
     }
 
     func syncNow() async throws -> Response {
@@ -34,8 +39,10 @@ extension ControlAPI {
         }
         switch await sync.syncNow() {
         case .success(let report):
+            let pending = try await database.statistics().pendingChanges
             return try Self.json(SyncResponse(pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts,
-                                              notModified: report.notModified))
+                                              notModified: report.notModified, readOnly: await sync.status().readOnly,
+                                              pendingChanges: pending))
         case .failure(let error):
             throw APIError(.badGateway, "sync_failed", error.description)
         }
@@ -45,7 +52,7 @@ extension ControlAPI {
         let node = database.nodeID
         func info(_ v: FieldVersion) -> VersionInfo {
             let time = Date(timeIntervalSince1970: Double(v.stamp.hlc.millis) / 1000).formatted(.iso8601)
-            return VersionInfo(value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc.rawValue)
+            return VersionInfo(value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc)
         }
         let list = try await database.conflicts().map {
             ConflictInfo(recordID: $0.recordID, title: $0.title, field: $0.field, current: info($0.current), others: $0.losers.map(info))
@@ -78,9 +85,9 @@ extension ControlAPI {
     }
 
     func restore(_ id: String) async throws -> Response {
-        let record = try await database.restore(id: id)
-        nudge()
-        return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
+        let restored = try await database.restoring(id: id).restored
+        if restored { nudge() }
+        return try Self.json(RestoreResponse(id: id, restored: restored))
     }
 
     func snapshot() async throws -> Response {

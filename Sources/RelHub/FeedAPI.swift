@@ -21,14 +21,29 @@ struct FeedAPI: Sendable {
         let head = try await database.feedHead()
         let body = JSONValue.object(["status": "ok", "feed_id": .string(database.nodeID), "head": .int(head),
                                      "version": .string(RelVersion.current)])
-        return Response(status: .ok, headers: [.contentType: "application/json"],
+        return Response(status: .ok, headers: [.contentType: "application/json", Self.hlcHeader: "string"],
                         body: .init(byteBuffer: ByteBuffer(string: JSONText.compact(body) + "\n")))
+    }
+
+    /// Sent with every feed answer: this hub reads clock values as decimal strings in pushed
+    /// batches, so a replica may push them so (docs/sync-protocol.md, "Clock values as strings").
+    static let hlcHeader = HTTPField.Name("Reld-Hlc")!
+
+    /// `hlc=string` asks for clock values as decimal strings; without it (or with `hlc=integer`)
+    /// they are integers, as replicas of version 0.2.0 or earlier read them.
+    private func hlcForm(_ request: Request) throws -> HLCForm {
+        switch request.uri.queryParameters["hlc"] {
+        case nil, "integer": return .integer
+        case "string": return .string
+        case let other?: throw HubError(.badRequest, "bad_request", "hlc=\(other): must be string or integer")
+        }
     }
 
     /// `GET /v1/changes?since=N&limit=N`; answers 304 when the client's `If-None-Match` names
     /// the current head and it asks from there, so an idle poll costs one small exchange.
     func pull(_ request: Request) async throws -> Response {
         let since = try integer(request, "since", default: 0, range: 0...Int64.max)
+        let form = try hlcForm(request)
         // A client asking for more than this hub serves gets a smaller page, not an error.
         let limit = min(Int(try integer(request, "limit", default: 1000, range: 1...Int64.max)), config.maxPageSize)
         let head = try await database.feedHead()
@@ -37,10 +52,10 @@ struct FeedAPI: Sendable {
         }
         let etag = "\"\(database.nodeID)-\(head)\""
         if since >= head, request.headers[.ifNoneMatch] == etag {
-            return Response(status: .notModified, headers: [.eTag: etag])
+            return Response(status: .notModified, headers: [.eTag: etag, Self.hlcHeader: "string"])
         }
-        let page = try await database.feedPageText(since: since, limit: limit)
-        var headers: HTTPFields = [.cacheControl: "no-cache"]
+        let page = try await database.feedPageText(since: since, limit: limit, hlc: form)
+        var headers: HTTPFields = [.cacheControl: "no-cache", Self.hlcHeader: "string"]
         if !page.more { headers[.eTag] = "\"\(database.nodeID)-\(page.next)\"" }
         return GzipMiddleware<BasicRequestContext>.json(page.text, for: request, headers: headers)
     }
@@ -58,18 +73,20 @@ struct FeedAPI: Sendable {
             throw HubError(.badRequest, "bad_request", "body is not JSON: \(error)")
         }
         let summary = try await database.applyRemote(batch.changes, bound: config.clockBound, materialize: false)
-        let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, conflicts: summary.conflicts)
-        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request)
+        let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, newConflicts: summary.conflicts)
+        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request, headers: [Self.hlcHeader: "string"])
     }
 
     /// `GET /v1/snapshot`: the whole state in one document, with an ETag.
     func snapshot(_ request: Request) async throws -> Response {
+        let form = try hlcForm(request)
         let head = try await database.feedHead()
-        let etag = "\"\(database.nodeID)-\(head)-snapshot\""
+        // The two forms are different bodies, so they have different validators.
+        let etag = "\"\(database.nodeID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
         if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
         let snapshot = try await database.snapshot()
-        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(snapshot.json), for: request,
-                                                        headers: [.eTag: etag, .cacheControl: "no-cache"])
+        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(snapshot.json(form)), for: request,
+                                                        headers: [.eTag: etag, .cacheControl: "no-cache", Self.hlcHeader: "string"])
     }
 
     private func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {

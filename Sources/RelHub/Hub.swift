@@ -54,7 +54,11 @@ public struct Hub: Sendable {
         }
         let group = ServiceGroup(configuration: .init(
             services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw ListenError(error, host: config.host, port: config.port) ?? error
+        }
         try await database.close()
         logger.info("stopped cleanly")
         withExtendedLifetime(stateDirectory) {}

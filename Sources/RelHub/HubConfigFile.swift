@@ -15,7 +15,9 @@ public enum HubConfigFile {
             throw HubConfigError("\(path):\(bad.line): \(bad.reason)")
         }
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw HubConfigError("\(path):\(error.source.begin.line): \(error.description)")
+            let line = error.source.begin.line
+            let problem = ConfigText.parseProblem(line: line, reason: error.description, in: text)
+            throw HubConfigError("\(path):\(line): \(problem.key.map { "key \(JSONText.quoted($0)): " } ?? "")\(problem.reason)")
         } catch {
             throw HubConfigError("\(path): \(error)")
         }

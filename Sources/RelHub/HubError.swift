@@ -28,6 +28,7 @@ struct HubError: Error, HTTPResponseError {
             case .clockAhead: self.init(.unprocessableContent, "clock_ahead", e.description)
             case .reusedSequence: self.init(.conflict, "reused_sequence", e.description)
             case .diskFull: self.init(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full", e.description)
+            case .requestTooLarge: self.init(.contentTooLarge, "payload_too_large", e.description)
             default: self.init(.internalServerError, "internal", e.description)
             }
         case is NIOTooManyBytesError:
@@ -35,7 +36,8 @@ struct HubError: Error, HTTPResponseError {
         case let e as HTTPError:
             self.init(e.status, e.status == .notFound ? "not_found" : "bad_request", e.body ?? e.status.reasonPhrase)
         default:
-            self.init(.internalServerError, "internal", "internal error: \(error)")
+            // The error's own text names Swift types; the log keeps it (see the middleware).
+            self.init(.internalServerError, "internal", "unexpected internal error in relhub; its log has the details: please report it")
         }
     }
 
@@ -58,7 +60,7 @@ struct HubErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 hubError.message = "no such route: \(request.method) \(request.uri.path); see docs/sync-protocol.md"
             }
             if hubError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(hubError.message)"])
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(hubError.message)", "detail": "\(error)"])
             } else if hubError.status == .unprocessableContent {
                 context.logger.warning("push refused", metadata: ["error": "\(hubError.message)"])
             }

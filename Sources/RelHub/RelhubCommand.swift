@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RelFiles
 import RelModel
 import RelService
 
@@ -18,7 +19,9 @@ public struct RelhubCommand: AsyncParsableCommand {
             $CONFIGURATION_DIRECTORY/relhub.toml or /etc/relhub/relhub.toml if present.
 
             Exit status: 0 after a clean shutdown; 1 when it cannot run (state directory in use, port \
-            taken, damaged database); 78 for a bad config file, option or token file.
+            taken, damaged database); 64 for a bad command line (unknown option, bad option value, \
+            unusable token file named by --token-file); 78 for a bad config file (unreadable, bad \
+            syntax, unknown key, bad value, unusable token file named in it or no token file at all).
             """,
         version: RelVersion.current
     )
@@ -46,6 +49,25 @@ public struct RelhubCommand: AsyncParsableCommand {
         await DaemonCommand.main(Self.self)
     }
 
+    /// Checks the options on their own (exit 64 on a bad one, before any config file is read).
+    public func validate() throws {
+        for (option, value) in [("--config", config), ("--listen", listen), ("--state-dir", stateDir),
+                                ("--token-file", tokenFile), ("--log-level", logLevel)] {
+            if value?.isEmpty == true { throw ValidationError("\(option) \"\": give a value, or leave the option out") }
+        }
+        // `-` is standard input for relctl's files; a daemon reads these from files only.
+        for (option, value) in [("--config", config), ("--token-file", tokenFile)] where value == "-" {
+            throw ValidationError("\(option) -: standard input is not read for this option; give the file's path")
+        }
+        if let listen {
+            var scratch = HubConfig.defaults(environment: [:])
+            do { try scratch.setListen(listen) } catch { throw ValidationError("--\(error.description)") }
+        }
+        if let logLevel {
+            do { _ = try DaemonCommand.logLevel(logLevel) } catch { throw ValidationError(error.description) }
+        }
+    }
+
     /// Loads the configuration and tokens and runs the hub.
     public func run() async throws {
         let config: HubConfig
@@ -57,8 +79,11 @@ public struct RelhubCommand: AsyncParsableCommand {
             }
             tokens = try SecretFile.read(file)
         } catch {
-            FileHandle.standardError.write(Data("relhub: error: \(error)\n".utf8))
-            throw ExitCode(78)
+            // The options' values were checked in validate(); what is left of theirs is a token
+            // file named by --token-file that cannot be used.
+            let optionFault = error is SecretFileError && tokenFile != nil
+            FileHandle.standardError.write(Data("relhub: error: \(error)\(optionFault ? "" : origin(of: error))\n".utf8))
+            throw ExitCode(optionFault ? DaemonCommand.usageStatus : DaemonCommand.configStatus)
         }
         let journal = JournalLogHandler.stderrIsJournal
         let level = config.logLevel
@@ -77,14 +102,27 @@ public struct RelhubCommand: AsyncParsableCommand {
         }
     }
 
+    /// Where an unusable token file was named, when not by --token-file: the config file or
+    /// the systemd credential.
+    func origin(of error: any Error) -> String {
+        guard let e = error as? SecretFileError else { return "" }
+        let environment = ProcessInfo.processInfo.environment
+        if let credentials = environment["CREDENTIALS_DIRECTORY"], e.path.hasPrefix(credentials + "/") {
+            return " (the systemd credential feed-tokens)"
+        }
+        let fallback = (environment["CONFIGURATION_DIRECTORY"] ?? "/etc/relhub") + "/relhub.toml"
+        let path = config ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil)
+        return path.map { " (named by token_file in \($0))" } ?? ""
+    }
+
     func loadConfig() throws -> HubConfig {
         let environment = ProcessInfo.processInfo.environment
         var config = HubConfig.defaults(environment: environment)
         let fallback = (environment["CONFIGURATION_DIRECTORY"] ?? "/etc/relhub") + "/relhub.toml"
         if let path = self.config ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil) {
             let text: String
-            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw HubConfigError("\(path): cannot read it: \((error as NSError).localizedDescription)")
+            do { text = try PlainFile.readText(path) } catch {
+                throw HubConfigError("\(path): cannot read it: \(error.words)")
             }
             try HubConfigFile.apply(text: text, path: path, to: &config)
         }

@@ -103,6 +103,9 @@ public struct DateSpec: Sendable, Hashable {
             approximate = true
             text.removeLast()
         }
+        if text.hasPrefix("..") || text.hasPrefix("/") {
+            throw DateError("the start is missing: a span is written START/END (1960/1991), START/.. for an open end (2022/..), or START..END for a window (1960..1961)")
+        }
         if let range = text.firstRange(of: ".."), !text.contains("/") {
             let a = String(text[..<range.lowerBound]), b = String(text[range.upperBound...])
             self.init(type: .window, start: try PartialDate(parsing: a),

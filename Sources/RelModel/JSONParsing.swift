@@ -4,7 +4,8 @@ import OrderedCollections
 extension JSONValue {
     /// Parses JSON text (RFC 8259, strict) keeping object members in document order, integers as
     /// integers and other numbers as doubles. Nesting deeper than ``JSONParser/maxDepth`` and
-    /// repeated member names are refused.
+    /// repeated member names are refused. Strings and member names come out in NFC (see
+    /// ``Swift/String/nfc``), so that text typed decomposed and composed is stored and compared alike.
     public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> in
             var parser = JSONParser(raw.bindMemory(to: UInt8.self))
@@ -125,6 +126,8 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         var out = [UInt8]()
+        // Set by a byte that may begin a combining mark: only then is NFC worth computing.
+        var mayCompose = false
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let c = bytes[index]
@@ -132,7 +135,7 @@ struct JSONParser {
             case UInt8(ascii: "\""):
                 index += 1
                 guard let s = String(validating: out, as: UTF8.self) else { throw error("string is not valid UTF-8") }
-                return s
+                return mayCompose ? s.nfc : s
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("unterminated escape") }
@@ -147,12 +150,16 @@ struct JSONParser {
                 case UInt8(ascii: "n"): out.append(0x0A)
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): out.append(contentsOf: try unicodeEscape())
+                case UInt8(ascii: "u"):
+                    let scalar = try unicodeEscape()
+                    mayCompose = mayCompose || scalar.contains(where: String.mayStartComposition)
+                    out.append(contentsOf: scalar)
                 default: index -= 1; throw error("invalid escape \\\(describe(e))")
                 }
             case 0..<0x20:
                 throw error("control character \(describe(c)) inside a string must be escaped")
             default:
+                mayCompose = mayCompose || String.mayStartComposition(c)
                 out.append(c)
                 index += 1
             }

@@ -14,6 +14,11 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the date exists.
     public init(parsing text: String) throws(DateError) {
+        // A span read as one date would blame its year; say what it is instead.
+        let slashParts = text.split(separator: "/", omittingEmptySubsequences: false)
+        if text.contains("..") || (slashParts.count == 2 && slashParts[1].count >= 4) {
+            throw DateError("a span (such as 1960/1991, 2022/.. or 1960..1961) is not a single date; give YYYY, YYYY-MM or YYYY-MM-DD")
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...3).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) }) else {
             throw DateError("expected YYYY, YYYY-MM or YYYY-MM-DD")

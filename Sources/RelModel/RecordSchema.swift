@@ -1,6 +1,6 @@
 /// The fields of each record kind, in the order records are written.
 ///
-/// Mirrors `shared/data/README.md`; where records typed by people need less than the curated
+/// Mirrors `docs/record-format.md`; where records typed by people need less than the curated
 /// sample (no actors yet, no source quote), the field has a default instead of being required.
 public enum RecordSchema {
     static let actor = SchemaField.ValueType.object([

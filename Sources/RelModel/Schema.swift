@@ -76,7 +76,8 @@ enum SchemaChecker {
             if s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
                 throw FieldError("", value, "must not contain control characters")
             }
-            return value
+            // Stored in NFC whatever the source, so SQL comparisons of bytes match (see String.nfc).
+            return .string(s.nfc)
         case .oneOf(let allowed):
             guard let s = value.stringValue else { throw wrongType(value, "one of: \(allowed.joined(separator: ", "))") }
             guard allowed.contains(s) else { throw FieldError("", value, "must be one of: \(allowed.joined(separator: ", "))") }
@@ -93,10 +94,9 @@ enum SchemaChecker {
             guard let s = value.stringValue else { throw wrongType(value, "a country code or an organisation name") }
             if CountryCodes.looksLikeCode(s) {
                 try checkCountryCode(s, value)
-            } else {
-                _ = try check(value, type: .text(maxLength: 200, nonEmpty: true))
+                return value
             }
-            return value
+            return try check(value, type: .text(maxLength: 200, nonEmpty: true))
         case .integer(let range):
             let n: Int64
             switch value {

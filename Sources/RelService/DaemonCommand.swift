@@ -16,6 +16,12 @@ public enum DaemonCommand {
         }
     }
 
+    /// Exit status for a bad command line: an unknown option or a bad option value (EX_USAGE,
+    /// as ArgumentParser exits for a parse error).
+    public static let usageStatus: Int32 = 64
+    /// Exit status for a bad config file, a bad value in it, or an unusable file it names (EX_CONFIG).
+    public static let configStatus: Int32 = 78
+
     /// Reads a `--log-level` value, or says which are allowed.
     public static func logLevel(_ text: String) throws(LogLevelError) -> Logger.Level {
         guard let level = Logger.Level(rawValue: text) else { throw LogLevelError(text: text) }

@@ -1,13 +1,16 @@
 import Foundation
+import RelFiles
 
 /// Reads secrets (feed tokens) from files: one per line, `#` comments and blank lines skipped.
 /// Their values never reach a log or an error message.
 public enum SecretFile {
     /// The secrets in the file at `path`, at least one.
     public static func read(_ path: String) throws(SecretFileError) -> [String] {
+        // `-` means standard input to relctl; a daemon's standard input is no place for a secret.
+        guard path != "-" else { throw SecretFileError(path: path, reason: "standard input is not read for tokens; give the token file's path") }
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SecretFileError(path: path, reason: "cannot read it (\((error as NSError).localizedDescription)); check the path and that this user may read it")
+        do { text = try PlainFile.readText(path) } catch {
+            throw SecretFileError(path: path, reason: "cannot read it: \(error.words); check the path and that this user may read it")
         }
         let secrets = text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }

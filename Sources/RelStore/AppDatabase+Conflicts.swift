@@ -78,6 +78,8 @@ extension AppDatabase {
     /// the field; once synced, it closes the conflict on every replica. Returns the record.
     public func resolve(id: String, field: String, choice: ResolveChoice) async throws -> Record {
         try await write { db in
+            // A deleted record says so first: resolving its conflict would change a tombstone.
+            if try self.stored(db, id: id)?.deleted == true { throw StoreError.deleted(id: id) }
             guard let conflict = try self.conflictsIn(db, id: id, field: field) else {
                 throw StoreError.noConflict(id: id, field: field)
             }
@@ -109,13 +111,19 @@ extension AppDatabase {
 
     /// Brings back a deleted record, with its latest values.
     public func restore(id: String) async throws -> Record {
+        try await restoring(id: id).record
+    }
+
+    /// Brings back a deleted record, with its latest values, and says whether it was deleted
+    /// (a live record is left as it is and nothing is written).
+    public func restoring(id: String) async throws -> (record: Record, restored: Bool) {
         try await write { db in
             guard let current = try self.stored(db, id: id) else { throw StoreError.notFound(id: id) }
-            guard current.deleted else { return current.record }
+            guard current.deleted else { return (current.record, false) }
             var log = ChangeWriter(db: db, node: self.nodeID)
             try log.append(id, Change.deletedField, .bool(false), self.tick())
             try self.rebuild(db, id: id)
-            return current.record
+            return (current.record, true)
         }
     }
 

@@ -39,8 +39,9 @@ extension AppDatabase {
     }
 
     /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
-    /// and bases are spliced in as they are, rather than parsed and serialised again.
-    public func feedPageText(since: Int64, limit: Int) async throws -> (text: String, next: Int64, more: Bool) {
+    /// and bases are spliced in as they are, rather than parsed and serialised again. With clock
+    /// values as strings, the bases (stored with integers) are rewritten.
+    public func feedPageText(since: Int64, limit: Int, hlc form: HLCForm = .integer) async throws -> (text: String, next: Int64, more: Bool) {
         try await read { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
@@ -58,7 +59,14 @@ extension AppDatabase {
                 JSONText.quote(row[0] as String, into: &text)
                 text += ",\"field\":"
                 JSONText.quote(row[1] as String, into: &text)
-                text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\(row[3] as Int64),\"bases\":" + (row[6] as String) + "}"
+                let hlc = row[3] as Int64, bases = row[6] as String
+                switch form {
+                case .integer: text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\(hlc),\"bases\":" + bases + "}"
+                case .string:
+                    text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\"\(hlc)\",\"bases\":"
+                    text += Self.quotingClockValues(bases)
+                    text += "}"
+                }
             }
             text += "],\"next\":\(next),\"more\":\(rows.count > limit)}"
             return (text, next, rows.count > limit)
@@ -180,6 +188,24 @@ extension AppDatabase {
         for key in ["feed_id", "feed_cursor", "feed_etag", "feed_last_modified", "pushed_seq", "replay_seq"] {
             try setMeta(db, key, nil)
         }
+    }
+
+    /// A stored list of stamps, `[[1,"a"],[2,"b"]]`, with its clock values as decimal strings,
+    /// `[["1","a"],["2","b"]]`: a number right after `[` is a stamp's clock value, since node ids
+    /// contain no `[`. One pass over the text, rather than parsing and serialising it again.
+    static func quotingClockValues(_ bases: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bases.utf8.count + 16)
+        var previous: UInt8 = 0, inNumber = false
+        for c in bases.utf8 {
+            let digit = (48...57).contains(c)
+            if inNumber, !digit { out.append(34); inNumber = false }
+            if previous == 91, digit { out.append(34); inNumber = true }
+            out.append(c)
+            previous = c
+        }
+        if inNumber { out.append(34) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func meta(_ db: Database, _ key: String) throws -> String? {

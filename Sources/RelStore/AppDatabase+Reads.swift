@@ -53,6 +53,13 @@ extension AppDatabase {
                             createdHLC: HLCTimestamp(rawValue: row["created_hlc"]))
     }
 
+    /// The stored record with this id if it is live; otherwise says whether it is unknown or deleted.
+    func live(_ db: Database, id: String) throws -> StoredRecord {
+        guard let s = try stored(db, id: id) else { throw StoreError.notFound(id: id) }
+        guard !s.deleted else { throw StoreError.deleted(id: id) }
+        return s
+    }
+
     /// Stored documents were checked when written; merged ones may break a rule that ties two
     /// fields together (see ``RecordValidator/merged(id:kind:fields:)``), so only fields are checked.
     static func decode(_ doc: String) throws -> Record {
@@ -66,8 +73,15 @@ extension AppDatabase {
     /// The live record with this id.
     public func record(id: String) async throws -> Record {
         try await read { db in
-            guard let s = try self.stored(db, id: id), !s.deleted else { throw StoreError.notFound(id: id) }
-            return s.record
+            try self.live(db, id: id).record
+        }
+    }
+
+    /// The record with this id, live or deleted (its tombstone keeps the last values), and whether it is deleted.
+    public func recordOrTombstone(id: String) async throws -> (record: Record, deleted: Bool) {
+        try await read { db in
+            guard let s = try self.stored(db, id: id) else { throw StoreError.notFound(id: id) }
+            return (s.record, s.deleted)
         }
     }
 
@@ -86,7 +100,7 @@ extension AppDatabase {
         }
         for party in filter.parties {
             conditions.append("EXISTS (SELECT 1 FROM json_each(records.parties) WHERE value = ?)")
-            arguments += [party]
+            arguments += [party.nfc]  // stored text is NFC: compare like with like
         }
         if let since = filter.since {
             conditions.append("date_hi >= ?")
@@ -98,7 +112,7 @@ extension AppDatabase {
         }
         if let text = filter.text, !text.isEmpty {
             conditions.append("instr(search, ?) > 0")
-            arguments += [text.lowercased()]
+            arguments += [text.nfc.lowercased()]
         }
         let whereClause = conditions.joined(separator: " AND ")
         let filterArguments = arguments

@@ -13,20 +13,48 @@ public struct ImportSummary: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Stores a new record; fails with ``StoreError/alreadyExists(id:)`` if the id is taken.
+    /// Stores a new record; fails with ``StoreError/alreadyExists(id:)`` if the id is taken, or
+    /// ``StoreError/deleted(id:)`` if a deleted record holds it (restore that one instead).
     public func create(_ record: Record) async throws {
         try await write { db in
-            if try self.stored(db, id: record.id) != nil { throw StoreError.alreadyExists(id: record.id) }
+            if let existing = try self.stored(db, id: record.id) {
+                throw existing.deleted ? StoreError.deleted(id: record.id) : StoreError.alreadyExists(id: record.id)
+            }
             var log = ChangeWriter(db: db, node: self.nodeID)
             try self.insertNew(record, log: &log, hlc: self.tick())
         }
     }
 
     /// Applies `edits` (field names or dotted paths to values) to a record and returns the result.
+    /// `additions` and `removals` change items of list fields: they are worked out here, inside the
+    /// write, from the list as stored, so that edits of other items made meanwhile are kept.
     /// Only fields whose values change are written and logged.
-    public func update(id: String, edits: OrderedDictionary<String, JSONValue>) async throws -> Record {
+    public func update(id: String, edits: OrderedDictionary<String, JSONValue>,
+                       additions: OrderedDictionary<String, [JSONValue]> = [:],
+                       removals: OrderedDictionary<String, [JSONValue]> = [:]) async throws -> Record {
         try await write { db in
-            guard let current = try self.stored(db, id: id), !current.deleted else { throw StoreError.notFound(id: id) }
+            let current = try self.live(db, id: id)
+            var edits = edits
+            for field in OrderedSet(removals.keys).union(additions.keys) {
+                guard edits[field] == nil else {
+                    throw ValidationError(field: field, value: nil, reason: "is both set as a whole and changed item by item; give one of them")
+                }
+                var items: [JSONValue]
+                switch current.record.fields[field] {
+                case .array(let list)?: items = list
+                // A null list, or a field of the other kind (refused below as unknown).
+                case .null?, nil: items = []
+                default: throw ValidationError(field: field, value: nil, reason: "is not a list; items can be added to and removed from lists only")
+                }
+                for item in removals[field] ?? [] {
+                    guard let at = items.firstIndex(of: item) else {
+                        throw StoreError.notInList(id: id, field: field, item: JSONText.compact(item))
+                    }
+                    items.remove(at: at)
+                }
+                for item in additions[field] ?? [] where !items.contains(item) { items.append(item) }
+                edits[field] = .array(items)
+            }
             let updated = try RecordValidator.applying(edits, to: current.record)
             let changed = updated.changedFields(from: current.record)
             guard !changed.isEmpty else { return updated }
@@ -41,7 +69,7 @@ extension AppDatabase {
     /// Deletes a record, keeping a tombstone (and its last values) so the deletion can sync.
     public func delete(id: String) async throws {
         try await write { db in
-            guard let current = try self.stored(db, id: id), !current.deleted else { throw StoreError.notFound(id: id) }
+            let current = try self.live(db, id: id)
             let hlc = self.tick()
             var log = ChangeWriter(db: db, node: self.nodeID)
             try log.append(id, Change.deletedField, .bool(true), hlc)
@@ -49,13 +77,23 @@ extension AppDatabase {
         }
     }
 
+    /// How many records an import writes between two calls of its `progress` closure.
+    public static let importProgressInterval = 256
+
     /// Stores many records in one transaction: new ones are created, existing ones get the fields
     /// that differ, identical ones are left alone. If any fails, nothing is written.
-    public func importRecords(_ records: [Record]) async throws -> ImportSummary {
+    ///
+    /// `progress` is called with the records written so far and the total, before the first record,
+    /// every ``importProgressInterval`` records, and once more just before the commit. Whatever it
+    /// throws (e.g. `CancellationError` when the client has gone) rolls the whole import back: GRDB
+    /// runs the write synchronously, so this is where a long import can be stopped.
+    public func importRecords(_ records: [Record],
+                              progress: (@Sendable (_ written: Int, _ total: Int) throws -> Void)? = nil) async throws -> ImportSummary {
         try await write { db in
             var summary = ImportSummary()
             var log = ChangeWriter(db: db, node: self.nodeID)
             for (index, record) in records.enumerated() {
+                if let progress, index % Self.importProgressInterval == 0 { try progress(index, records.count) }
                 guard let current = try self.stored(db, id: record.id) else {
                     try self.insertNew(record, log: &log, hlc: self.tick())
                     summary.created += 1
@@ -77,6 +115,7 @@ extension AppDatabase {
                 try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
                 summary.updated += 1
             }
+            try progress?(records.count, records.count)
             return summary
         }
     }

@@ -30,6 +30,11 @@ public struct AppDatabase: Sendable {
         }
         do {
             writer = try DatabasePool(path: path, configuration: config)
+            // GRDB skips migrations it does not know; an older reld writing a schema it does not
+            // understand could lose data, so a database migrated by a newer reld is refused.
+            guard try !writer.read({ try Self.migrator.hasBeenSuperseded($0) }) else {
+                throw StoreError.newerSchema(path: path)
+            }
             try Self.migrator.migrate(writer)
             let (node, last) = try writer.write { db -> (String, Int64) in
                 let node: String
@@ -51,16 +56,45 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Maps SQLite failures to errors that say what to do.
+    /// Maps SQLite failures to errors that say what to do. Only SQLite's own verdict that the
+    /// file is corrupt or not a database says "damaged": that message tells people to restore a
+    /// backup, advice that destroys work when the database is fine.
     static func translate(_ error: any Error, path: String) -> StoreError {
         guard let db = error as? DatabaseError else {
-            return .damaged(path: path, reason: "\(error)")
+            return .internal(reason: "\(error)")
         }
+        let message = db.message ?? "\(db.resultCode)"
         switch db.resultCode {
         case .SQLITE_FULL: return .diskFull(path: path)
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .damaged(path: path, reason: db.message ?? "\(db.resultCode)")
-        default: return .damaged(path: path, reason: db.message ?? "\(db.resultCode)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .damaged(path: path, reason: message)
+        case .SQLITE_TOOBIG: return .requestTooLarge(reason: message)
+        case .SQLITE_ERROR where isStatementLimit(message): return .requestTooLarge(reason: message)
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            return .unusable(path: path, reason: "\(message); check that its directory exists and that reld's user may read and write it")
+        case .SQLITE_READONLY:
+            return .unusable(path: path, reason: "\(message); the file or its file system is read-only: give reld's user write access")
+        case .SQLITE_IOERR:
+            return .unusable(path: path, reason: "disk I/O error (\(message)); check the disk and the file system (dmesg), then restart reld")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .unusable(path: path, reason: "\(message): another process keeps it locked; only one reld may use a state directory")
+        default: return .internal(reason: message)
         }
+    }
+
+    /// Whether an `SQLITE_ERROR` message is one of SQLite's per-statement limits (see
+    /// https://sqlite.org/limits.html), which a request too big for one statement reaches.
+    static func isStatementLimit(_ message: String) -> Bool {
+        let limits = ["too many SQL variables", "Expression tree is too large", "too many terms in compound SELECT",
+                      "too many arguments on function", "LIKE or GLOB pattern too complex", "string or blob too big",
+                      "too many columns", "parser stack overflow"]
+        return limits.contains { message.localizedCaseInsensitiveContains($0) }
+    }
+
+    /// Whether the work stopped because its task was cancelled (GRDB interrupts the statement),
+    /// which is neither the request's nor the database's fault.
+    static func isCancellation(_ error: any Error) -> Bool {
+        if error is CancellationError { return true }
+        return (error as? DatabaseError)?.resultCode == .SQLITE_INTERRUPT && Task.isCancelled
     }
 
     /// Runs `body` in one write transaction, mapping database failures to ``StoreError``.
@@ -71,6 +105,8 @@ public struct AppDatabase: Sendable {
             throw error
         } catch let error as ValidationError {
             throw error
+        } catch where Self.isCancellation(error) {
+            throw CancellationError()
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -82,6 +118,8 @@ public struct AppDatabase: Sendable {
             return try await writer.read(body)
         } catch let error as StoreError {
             throw error
+        } catch where Self.isCancellation(error) {
+            throw CancellationError()
         } catch {
             throw Self.translate(error, path: path)
         }

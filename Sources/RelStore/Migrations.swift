@@ -97,6 +97,10 @@ extension AppDatabase {
                     FROM changes c, json_each(c.bases) b;
                 """)
         }
+        migrator.registerMigration("v3-nfc") { db in
+            // Text is stored in NFC from this version on; rewrite what earlier ones stored as typed.
+            try normalizeStoredText(db)
+        }
         return migrator
     }
 }

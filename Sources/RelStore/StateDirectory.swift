@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import RelFiles
 
 /// The directory that holds one node's database, locked so that only one reld uses it at a time.
 ///
@@ -27,12 +28,12 @@ public final class StateDirectory: Sendable {
             try FileManager.default.createDirectory(
                 atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw StoreError.stateDirectory(path: path, reason: "cannot create it: \(Self.reason(error))")
+            throw StoreError.stateDirectory(path: path, reason: "cannot create it: \(Self.reason(error, path))")
         }
         let lockPath = path + "/\(name).lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw StoreError.stateDirectory(path: path, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+            throw StoreError.stateDirectory(path: path, reason: "cannot open \(FileProblem(path: lockPath, errno: errno, writing: true))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
@@ -50,7 +51,11 @@ public final class StateDirectory: Sendable {
         close(lockFD)
     }
 
-    private static func reason(_ error: any Error) -> String {
-        (error as NSError).localizedDescription
+    private static func reason(_ error: any Error, _ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return "it exists and is not a directory; remove it or choose another state directory"
+        }
+        return FileProblem(path: path, error: error, writing: true).words
     }
 }

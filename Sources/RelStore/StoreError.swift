@@ -6,12 +6,25 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case stateDirectory(path: String, reason: String)
     /// Another process holds the state directory's lock.
     case locked(path: String, pid: Int32?)
-    /// The database file is not a usable reld database.
+    /// The database file is not a usable reld database: SQLite found it corrupt or not a
+    /// database at all. Only this case may tell a person to restore a backup.
     case damaged(path: String, reason: String)
-    /// No record has this id (or it was deleted).
+    /// The database cannot be opened or written for a reason outside it (permissions, a
+    /// read-only file system, a failing disk); the file itself is not known to be damaged.
+    case unusable(path: String, reason: String)
+    /// A request goes beyond what SQLite takes in one statement (too many values, too deep an
+    /// expression, too long a text): the request's fault, not the database's.
+    case requestTooLarge(reason: String)
+    /// An unexpected failure inside the store: a fault of reld, not of the request or the data.
+    case `internal`(reason: String)
+    /// No record has this id, live or deleted.
     case notFound(id: String)
+    /// The record with this id is deleted (a tombstone); `restore` brings it back.
+    case deleted(id: String)
     /// A record with this id exists already.
     case alreadyExists(id: String)
+    /// An edit removes an item that the record's list does not hold; nothing was changed.
+    case notInList(id: String, field: String, item: String)
     /// The disk (or the file system's quota) is full.
     case diskFull(path: String)
     /// The database was written by a newer reld.
@@ -36,10 +49,20 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "state directory \(path) is in use by another process\(pid.map { " (pid \($0))" } ?? ""); stop it first, or give this one its own --state-dir"
         case .damaged(let path, let reason):
             "database \(path) is damaged (\(reason)); reld will not touch it: restore it from a backup or move it aside and re-import an export"
+        case .unusable(let path, let reason):
+            "cannot use database \(path): \(reason)"
+        case .requestTooLarge(let reason):
+            "the request is too large for the store (\(reason)); ask for less at once: fewer values or shorter text"
+        case .internal(let reason):
+            "internal error in the store (\(reason)); nothing was changed by this request, and the database is not known to be damaged; please report this with reld's log"
         case .notFound(let id):
             "no record with id \(id)"
+        case .deleted(let id):
+            "record \(id) is deleted; bring it back with `relctl restore \(id)`"
         case .alreadyExists(let id):
             "a record with id \(id) exists already; use edit to change it"
+        case .notInList(let id, let field, let item):
+            "record \(id): \(field) has no item \(item); nothing was changed (relctl show \(id) lists its \(field))"
         case .diskFull(let path):
             "disk full: cannot write to \(path); free some space and try again (nothing was written)"
         case .newerSchema(let path):

@@ -15,6 +15,9 @@ import RelModel
 public final class FeedClient: Sendable {
     let settings: FeedSettings
     let http: HTTPClient
+    /// Whether the hub said (`Reld-Hlc: string`) that it reads clock values as strings; until
+    /// then pushes carry integers, which hubs of every version read.
+    let hubReadsStringHLC = LockedFlag()
 
     /// What a conditional GET brought.
     public enum Fetched<Body: Sendable>: Sendable {
@@ -47,9 +50,10 @@ public final class FeedClient: Sendable {
         try? await http.shutdown()
     }
 
-    /// `GET /v1/changes?since=&limit=`, conditional on `etag`.
+    /// `GET /v1/changes?since=&limit=&hlc=string`, conditional on `etag`. A hub of version 0.2.0 or earlier
+    /// ignores `hlc=string` and sends integers; both are read.
     public func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
-        let url = settings.url.string + "/v1/changes?since=\(since)&limit=\(limit)"
+        let url = settings.url.string + "/v1/changes?since=\(since)&limit=\(limit)&hlc=string"
         return try await get(url, etag: etag, lastModified: nil) { json throws(FieldError) in try FeedPage(json: json) }
     }
 
@@ -65,7 +69,8 @@ public final class FeedClient: Sendable {
         let url = settings.url.string + "/v1/changes"
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        var body = ByteBuffer(string: JSONText.compact(batch.json))
+        let form: HLCForm = hubReadsStringHLC.value ? .string : .integer
+        var body = ByteBuffer(string: JSONText.compact(batch.json(form)))
         if body.readableBytes > 1024, let compressed = try? body.compress(with: .gzip()) {
             body = compressed
             request.headers.add(name: "Content-Encoding", value: "gzip")
@@ -111,6 +116,8 @@ public final class FeedClient: Sendable {
         } catch {
             throw .unreachable(url: url, reason: Self.describe(error))
         }
+        // Each answer says again: a hub replaced by an older one stops getting strings at once.
+        hubReadsStringHLC.value = response.headers.first(name: "Reld-Hlc") == "string"
         switch response.status.code {
         case 304: return (response, .null)
         case 200..<300: break
@@ -140,6 +147,11 @@ public final class FeedClient: Sendable {
         let text = "\(error)"
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         if text.contains("Connection reset by peer") { return "the connection was reset" }
+        if text.contains("Name or service not known") || text.contains("nodename nor servname") || text.contains("No address associated") {
+            return "the host name cannot be resolved; check the feed URL and the machine's DNS"
+        }
+        if text.contains("Network is unreachable") { return "the network is unreachable" }
+        if text.contains("No route to host") { return "no route to the host" }
         if text.contains("stream ended at an unexpected time") || text.contains("uncleanShutdown") {
             return "the answer was cut off before its end"
         }
@@ -147,5 +159,17 @@ public final class FeedClient: Sendable {
             return "its TLS certificate is not trusted (\(text)); if the feed uses its own certificate authority, set ca_file in [sync]"
         }
         return text
+    }
+}
+
+/// A flag shared by concurrent requests (Synchronization's `Atomic` needs macOS 15).
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+
+    /// The flag; reads and writes are serialised by the lock.
+    var value: Bool {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

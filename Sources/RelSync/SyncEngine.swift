@@ -13,7 +13,7 @@ public actor SyncEngine {
         /// A round is running.
         case syncing
         /// The last round failed; waiting before the next.
-        case backingOff = "backing off"
+        case backingOff = "backing_off"
         /// The feed could not be reached; waiting before the next try.
         case offline
     }
@@ -28,6 +28,8 @@ public actor SyncEngine {
         public var conflicts = 0
         /// Whether the feed said nothing changed (HTTP 304).
         public var notModified = false
+        /// Pages of the feed pulled (a snapshot counts as one).
+        public var pages = 0
     }
 
     /// The engine's state and history, for `relctl status`.
@@ -44,6 +46,8 @@ public actor SyncEngine {
         public var lastError: String?
         /// When the next round is due.
         public var nextAttempt: Date?
+        /// What the round in flight has done so far; `nil` when no round runs.
+        public var round: Report?
     }
 
     let database: AppDatabase
@@ -57,6 +61,8 @@ public actor SyncEngine {
     /// waking for a nudge or a status call never pushes it back.
     private var nextRound = Date()
     private var lastError: String?
+    /// The round in flight's counts so far, for `relctl sync` to show while it waits.
+    private var progress: Report?
     private var backoff: Backoff
     /// The round in flight, numbered in the order rounds start.
     private var running: (number: Int, task: Task<Result<Report, FeedError>, Never>)?
@@ -79,7 +85,7 @@ public actor SyncEngine {
     public func status() -> Status {
         Status(feed: settings.url.string, readOnly: settings.url.isSnapshot, state: state,
                lastSuccess: lastSuccess, lastError: lastError,
-               nextAttempt: lastError == nil ? nil : nextRound)
+               nextAttempt: lastError == nil ? nil : nextRound, round: progress)
     }
 
     /// Local changes are waiting: sync soon (unless backing off).
@@ -161,6 +167,8 @@ public actor SyncEngine {
 
     private func round() async -> Result<Report, FeedError> {
         state = .syncing
+        progress = Report()
+        defer { progress = nil }
         // Writes from here on are pushed by this round or flag the next one.
         nudged = false
         do throws(FeedError) {
@@ -238,6 +246,8 @@ public actor SyncEngine {
                 }
                 report.pulled += summary.applied
                 report.conflicts += summary.conflicts
+                report.pages += 1
+                progress = report
                 (cursor, etag, feedID) = (page.next, nil, page.feedID)
                 if !page.more { return }
             }
@@ -259,6 +269,7 @@ public actor SyncEngine {
             }
             try await store { try await self.database.markPushed(mark) }
             report.pushed += batch.count
+            progress = report
         }
     }
 
@@ -275,6 +286,7 @@ public actor SyncEngine {
             }
             report.pulled = summary.applied
             report.conflicts = summary.conflicts
+            report.pages = 1
         }
         return report
     }

@@ -62,7 +62,7 @@ struct FeedFaultTests {
                 let kind = error.replacingOccurrences(of: proxy.url, with: "PROXY")
                     .replacingOccurrences(of: #"\?since=\d+&limit=\d+|column \d+|changes\[\d+\]"#, with: "…", options: .regularExpression)
                 errors[kind, default: 0] += 1
-                #expect(["backing off", "offline", "syncing"].contains(state["state"] as? String ?? ""), "\(state)")
+                #expect(["backing_off", "offline", "syncing"].contains(state["state"] as? String ?? ""), "\(state)")
             }
             round += 1
         }

@@ -21,9 +21,10 @@ enum Binaries {
     static var reld: String { directory.appendingPathComponent("reld").path }
     static var relctl: String { directory.appendingPathComponent("relctl").path }
     static var relhub: String { directory.appendingPathComponent("relhub").path }
-    /// The package root, for shared data beside it.
+    /// The package root, for the files the package ships.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var seedRecords: String { packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/seed-records.json").path }
+    /// The sample ledger the package ships (examples/mali-russia.json).
+    static var seedRecords: String { packageRoot.appendingPathComponent("examples/mali-russia.json").path }
 }
 
 /// A temporary directory, removed by `remove()`; paths are short so socket paths fit in 108 bytes.

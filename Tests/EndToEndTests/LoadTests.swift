@@ -116,7 +116,7 @@ struct LoadTests {
         let dir = try TempDir()
         defer { dir.remove() }
         let tokenFile = try Hub.makeToken(in: dir)
-        let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try Hub.tokenText(tokenFile)
         let hub = try Hub.start(dir: dir, tokenFile: tokenFile)
         defer { hub.stop() }
         let url = "http://127.0.0.1:\(hub.port)/v1/changes"

@@ -54,7 +54,7 @@ import Testing
             #expect(delete.status == 0)
             let gone = try d.relctl("show", id)
             #expect(gone.status == 1)
-            #expect(gone.stderr.contains("no record with id \(id)"))
+            #expect(gone.stderr.contains("record \(id) is deleted; bring it back with `relctl restore \(id)`"))
             #expect(try d.relctl("delete", id).status == 1, "deleting twice is refused")
 
             let status = try #require(try parseJSON(try d.relctl("--json", "status").stdout) as? [String: Any])
@@ -83,6 +83,6 @@ import Testing
         let completion = try run(Binaries.relctl, ["--generate-completion-script", "bash"])
         #expect(completion.status == 0 && completion.stdout.contains("add-event"))
         let help = try run(Binaries.relctl, ["--help"])
-        #expect(help.stdout.contains("3  reld is not reachable"), "exit codes are documented in --help")
+        #expect(help.stdout.contains("3    reld is not reachable"), "exit codes are documented in --help")
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Testing
 
 /// A server started for one test (relhub, or a static web server): its pid is recorded so a
 /// killed test run's leftovers are cleaned up, and it is ready once its log names its port.
@@ -58,6 +59,26 @@ enum Hub {
         return path
     }
 
+    /// The token that ``makeToken(in:name:)`` wrote to `path`, as a request would carry it.
+    static func tokenText(_ path: String) throws -> String {
+        try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A reld holding the sample ledger, and a static web server that serves its snapshot
+    /// (`relctl export --feed`) as `/ledger.json`: what a read-only follower syncs from.
+    static func snapshotSource(dir: TempDir) throws -> (source: Daemon, server: ServerProcess) {
+        let source = try Daemon(dir: dir, stateDir: dir.file("source"), socket: dir.file("source.sock"))
+        do {
+            #expect(try source.relctl("import", Binaries.seedRecords).status == 0)
+            try FileManager.default.createDirectory(atPath: dir.file("www"), withIntermediateDirectories: true)
+            #expect(try source.relctl("export", "--feed", "-o", dir.file("www/ledger.json")).status == 0)
+            return (source, try staticServer(dir: dir, directory: dir.file("www")))
+        } catch {
+            _ = try? source.stop(SIGKILL)
+            throw error
+        }
+    }
+
     /// Starts relhub; `port` 0 lets it pick a free one (read back from its "ready" line).
     static func start(dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil) throws -> ServerProcess {
         try ServerProcess(
@@ -85,7 +106,7 @@ enum Hub {
 /// Starts a program with its output in `logFile` and its pid beside it (`LOG.daemon.pid`, read
 /// by ``StaleRuns``), without the systemd variables of the environment the tests run in.
 func spawn(_ executable: String, _ arguments: [String], logFile: String, directory: String? = nil) throws -> Process {
-    FileManager.default.createFile(atPath: logFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: logFile, contents: nil)
     let log = FileHandle(forWritingAtPath: logFile)!
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)

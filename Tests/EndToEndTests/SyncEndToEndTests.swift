@@ -86,12 +86,8 @@ struct SyncEndToEndTests {
     @Test func aSnapshotOnAStaticServerIsPulledThenRevalidated() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let source = try Daemon(dir: dir, stateDir: dir.file("source"), socket: dir.file("source.sock"))
+        let (source, server) = try Hub.snapshotSource(dir: dir)
         defer { _ = try? source.stop(SIGKILL) }
-        #expect(try source.relctl("import", Binaries.seedRecords).status == 0)
-        try FileManager.default.createDirectory(atPath: dir.file("www"), withIntermediateDirectories: true)
-        #expect(try source.relctl("export", "--feed", "-o", dir.file("www/ledger.json")).status == 0)
-        let server = try Hub.staticServer(dir: dir, directory: dir.file("www"))
         let follower = try node(dir, "follower", feed: "http://127.0.0.1:\(server.port)/ledger.json")
         defer { _ = try? follower.stop(SIGKILL) }
 
@@ -122,7 +118,7 @@ struct SyncEndToEndTests {
         let status = try a.relctl("status"), statusJSON = try a.relctl("status", "--json")
         #expect(status.stdout.contains("refused the token"), "status says what is wrong: \(status.stdout)")
         for name in ["token", "other-token"] {
-            let token = try String(contentsOfFile: dir.file(name), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try Hub.tokenText(dir.file(name))
             for (place, text) in [("relctl sync", output.stdout + output.stderr), ("relctl status", status.stdout),
                                   ("relctl status --json", statusJSON.stdout), ("reld's log", a.log), ("relhub's log", hub.log)] {
                 #expect(!text.contains(token), "\(name) appears in \(place)")
@@ -146,7 +142,7 @@ struct SyncEndToEndTests {
         #expect(try a.relctl("import", dir.file("records.json")).status == 0)
 
         // The import wakes a push; kill the hub once part of it has landed.
-        let tokenText = try String(contentsOfFile: token, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tokenText = try Hub.tokenText(token)
         func head() -> Int {
             let out = try? run("/usr/bin/env", ["curl", "-s", "http://127.0.0.1:\(port)/v1/health"])
             return (try? parseJSON(out?.stdout ?? "") as? [String: Any])?["head"] as? Int ?? 0

@@ -57,11 +57,11 @@ struct TLSFeedTests {
         #expect(try trusting.relctl("sync").status == 0)
         #expect(try trusting.relctl("export").stdout == source.relctl("export").stdout)
 
-        // A --ca-file that is not PEM stops reld at start, naming it (exit 78).
+        // A --ca-file that is not PEM stops reld at start, naming it: a bad command line (exit 64).
         try "not a certificate".write(toFile: dir.file("bad.pem"), atomically: true, encoding: .utf8)
         let bad = try Daemon(dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
                              extraArguments: feed + ["--ca-file", dir.file("bad.pem")], expectReady: false)
-        #expect(try bad.waitForExit() == 78)
+        #expect(try bad.waitForExit() == 64)
         #expect(bad.log.contains("ca_file \(dir.file("bad.pem"))"), "\(bad.log)")
     }
 }

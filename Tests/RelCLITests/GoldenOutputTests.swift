@@ -12,7 +12,7 @@ import Testing
 
     static func seed() throws -> [JSONValue] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.deletingLastPathComponent().appendingPathComponent("shared/data/seed-records.json")
+        let url = root.appendingPathComponent("examples/mali-russia.json")
         let records = try #require(try JSONValue.parse(Data(contentsOf: url)).arrayValue)
         // Canonical form, as reld sends records.
         return try records.map { try RecordValidator.record(from: $0) { "unused" }.json }
@@ -53,12 +53,17 @@ import Testing
     @Test func syncAndConflicts() throws {
         try expectGolden(HumanOutput.sync(SyncResponse(pulled: 120, pushed: 3, conflicts: 1, notModified: false)), "sync.txt")
         try expectGolden(HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true)), "sync-up-to-date.txt")
+        // A snapshot follower never pushes: say so, and that local changes stay here.
+        try expectGolden(HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true, readOnly: true, pendingChanges: 2))
+                         + HumanOutput.sync(SyncResponse(pulled: 14, pushed: 0, conflicts: 1, notModified: false, readOnly: true, pendingChanges: 1))
+                         + HumanOutput.sync(SyncResponse(pulled: 3, pushed: 0, conflicts: 0, notModified: false, readOnly: true)),
+                         "sync-snapshot.txt")
         let conflict = ConflictInfo(
             recordID: "mlru-e21", title: "Wagner deployment reported", field: "claim_status",
             current: VersionInfo(value: "disputed", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
-                                 time: "2026-11-30T09:12:03Z", hlc: 117_705_009_925_849_088),
+                                 time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
             others: [VersionInfo(value: "reported", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
-                                 time: "2026-11-30T09:11:58Z", hlc: 117_705_009_600_000_000)])
+                                 time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))])
         try expectGolden(HumanOutput.conflicts([conflict]), "conflicts.txt")
         try expectGolden(HumanOutput.conflicts([]), "conflicts-none.txt")
     }

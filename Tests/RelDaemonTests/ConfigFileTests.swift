@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 import RelDaemon
@@ -25,12 +28,15 @@ import RelDaemon
         }
     }
 
+    /// A group that exists on this machine: this process's own.
+    static let existingGroup = String(cString: getgrgid(getgid())!.pointee.gr_name)
+
     @Test func everyKeyIsAccepted() throws {
         let config = try applied("""
             # reld configuration
             state_dir = "/srv/reld/state"
             socket = "/srv/reld/reld.sock"
-            socket_group = "operators"
+            socket_group = "\(Self.existingGroup)"
 
             socket_mode = "0600"
             log_level = "debug"   # while testing
@@ -39,7 +45,7 @@ import RelDaemon
             """)
         #expect(config.stateDirectory == "/srv/reld/state")
         #expect(config.socketPath == "/srv/reld/reld.sock")
-        #expect(config.socketGroup == "operators")
+        #expect(config.socketGroup == Self.existingGroup)
         #expect(config.socketMode == 0o600)
         #expect(config.logLevel == .debug)
         #expect(config.maxRequestBytes == 2048)
@@ -81,6 +87,25 @@ import RelDaemon
         #expect(e.key == "socket_path")
         #expect(e.reason == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]")
         #expect(e.description == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]"#)
+    }
+
+    @Test func aMissingSocketGroupIsRefusedWithTheFix() throws {
+        let e = try #require(error("socket_group = \"no-such-group-reld\"\n"))
+        #expect(e.key == "socket_group")
+        #expect(e.line == 1)
+        #expect(e.reason.hasPrefix(#"group "no-such-group-reld" does not exist; create it (groupadd no-such-group-reld"#))
+    }
+
+    @Test("a TOML syntax error names the key and, for an unquoted mode, the fix", arguments: [
+        ("socket_mode = 0660", "socket_mode", #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#),
+        ("socket_mode = 0660   # rw for the group", "socket_mode", #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#),
+    ])
+    func syntaxErrorNamesTheKey(line: String, key: String, reason: String) throws {
+        let e = try #require(error("# reld.toml\n\n\(line)\n"))
+        #expect(e.key == key)
+        #expect(e.line == 3)
+        #expect(e.reason == reason)
+        #expect(e.description == "/etc/reld/reld.toml:3: key \"\(key)\": \(reason)")
     }
 
     @Test func lineOfAKeyThatIsAPrefixOfAnother() throws {
@@ -128,18 +153,18 @@ import RelDaemon
         #expect(error(text)?.key == "log_level")
     }
 
-    @Test("syntax errors give the parse line", arguments: [
-        ("state_dir = \"/x\"\nlog_level = \n", 2),
-        ("# comment\n\nstate_dir = \"/unterminated\n", 3),
-        ("state_dir = \"/a\"\nstate_dir = \"/b\"\n", 2),
-        ("= 5\n", 1),
-        ("\nsocket_mode = 0660\n", 2),  // TOML forbids leading zeros: the mode must be quoted
-        ("log_level = \"info\"\n[reld\n", 2),
-    ])
-    func syntaxError(text: String, line: Int) throws {
+    @Test("syntax errors give the parse line, and the key set on it", arguments: [
+        ("state_dir = \"/x\"\nlog_level = \n", 2, "log_level"),
+        ("# comment\n\nstate_dir = \"/unterminated\n", 3, "state_dir"),
+        ("state_dir = \"/a\"\nstate_dir = \"/b\"\n", 2, "state_dir"),
+        ("= 5\n", 1, nil),
+        ("\nsocket_mode = 0660\n", 2, "socket_mode"),  // TOML forbids leading zeros: the mode must be quoted
+        ("log_level = \"info\"\n[reld\n", 2, nil),
+    ] as [(String, Int, String?)])
+    func syntaxError(text: String, line: Int, key: String?) throws {
         let e = try #require(error(text))
         #expect(e.line == line)
-        #expect(e.key == nil)
+        #expect(e.key == key)
         #expect(e.file == path)
         #expect(!e.reason.isEmpty)
         #expect(e.description.hasPrefix("\(path):\(line): "))

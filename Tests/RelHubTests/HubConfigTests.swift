@@ -31,6 +31,13 @@ import Hummingbird
         #expect(throws: HubConfigError.self) { try HubConfigFile.apply(text: "token_file = \"relative\"", path: "f", to: &config) }
     }
 
+    @Test func syntaxErrorsNameTheKeyAndTheFix() {
+        var config = HubConfig(stateDirectory: "/tmp/x")
+        #expect(throws: HubConfigError("f:2: key \"max_page_size\": 0100 is not a TOML number (no leading zeros); write max_page_size = 100")) {
+            try HubConfigFile.apply(text: "# relhub\nmax_page_size = 0100\n", path: "f", to: &config)
+        }
+    }
+
     @Test func listenTakesIPv4IPv6AndAFreePort() throws {
         var config = HubConfig(stateDirectory: "/tmp/x")
         try config.setListen("[::1]:9000")

@@ -69,8 +69,8 @@ import RelModel
         ("2023-13", "month must be 01-12"),
         ("2023/2023-13", "month must be 01-12"),
         ("2023-02-30..", "day must be 01-28 for 2023-02"),
-        ("/2023", "year must be four digits (0001-9999)"),
-        ("..2023", "year must be four digits (0001-9999)"),
+        ("/2023", "the start is missing: a span is written START/END (1960/1991), START/.. for an open end (2022/..), or START..END for a window (1960..1961)"),
+        ("..2023", "the start is missing: a span is written START/END (1960/1991), START/.. for an open end (2022/..), or START..END for a window (1960..1961)"),
         ("unknown~", "year must be four digits (0001-9999)"),
     ])
     func refused(text: String, reason: String) {

@@ -46,29 +46,79 @@ import RelModel
     @Test func actorsShortForm() throws {
         #expect(try value("actors", "Wagner Group:private_military_company:source:RU,Mali")
             == [["name": "Wagner Group", "type": "private_military_company", "role": "source", "country": "RU"], ["name": "Mali"]])
-        #expect(FieldInput.actor("Goïta") == ["name": "Goïta"])
-        #expect(FieldInput.actor("Goïta::target") == ["name": "Goïta", "role": "target"])
-        #expect(FieldInput.actor(" Mali : state : participant : ML ") == ["name": "Mali", "type": "state", "role": "participant", "country": "ML"])
-        #expect(FieldInput.actor("X:::FR") == ["name": "X", "country": "FR"])
+        #expect(try FieldInput.actor("Goïta") == ["name": "Goïta"])
+        #expect(try FieldInput.actor("Goïta::target") == ["name": "Goïta", "role": "target"])
+        #expect(try FieldInput.actor(" Mali : state : participant : ML ") == ["name": "Mali", "type": "state", "role": "participant", "country": "ML"])
+        #expect(try FieldInput.actor("X:::FR") == ["name": "X", "country": "FR"])
     }
 
     @Test func locationShortForm() throws {
         #expect(try value("location", "Bamako:ML") == ["name": "Bamako", "country": "ML"])
         #expect(try value("location", "Bamako") == ["name": "Bamako"])
-        #expect(FieldInput.location("St. Petersburg: RU") == ["name": "St. Petersburg", "country": "RU"])
-        #expect(FieldInput.location("a:b:c") == ["name": "a", "country": "b:c"])
+        #expect(try FieldInput.location("St. Petersburg: RU") == ["name": "St. Petersburg", "country": "RU"])
+        #expect(throws: FieldError.self) { try FieldInput.location("a:b:c") }
     }
 
     @Test func shortFormsValidateAsRecords() throws {
-        let actor = FieldInput.actor("Wagner Group:private_military_company:source:RU")
+        let actor = try FieldInput.actor("Wagner Group:private_military_company:source:RU")
         let r = try RecordValidator.record(from: [
             "kind": "event", "title": "x", "category": "military",
-            "actors": [actor], "location": FieldInput.location("Bamako:ML"),
+            "actors": [actor], "location": try FieldInput.location("Bamako:ML"),
             "parties": try value("parties", "ML,RU"), "fatalities": try value("fatalities", "12"),
         ]) { "n" }
         #expect(r.fields["actors"]?.arrayValue?.first?["country"] == "RU")
         #expect(r.fields["location"]?["country"] == "ML")
         #expect(r.fields["fatalities"] == 12)
+    }
+
+    @Test("short forms with more parts than their format are refused, naming the format", arguments: [
+        ("actors", "Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
+        ("actors", "Mali,Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
+        ("location", "Bamako:ML:extra", "NAME[:COUNTRY]"),
+    ])
+    func shortFormExtras(path: String, text: String, format: String) throws {
+        let e = try #require(throws: ValidationError.self) { try value(path, text) }
+        #expect(e.reason.contains("parts separated by colons"))
+        #expect(e.reason.contains(format))
+    }
+
+    @Test("what starts like JSON in a list or object field must be JSON", arguments: [
+        ("tags", "[visit, summit]"), ("parties", #"["ML","#), ("tags", "[a"), ("related_ids", "[x]"),
+        ("actors", "[{name: Mali}]"), ("location", "{Gao}"), ("source", #"{"title": }"#), ("date", "{start: 2023}"),
+        ("subject_areas", "[defence, mining]"),
+    ])
+    func brokenJSONIsRefused(path: String, text: String) throws {
+        let kind: RecordKind = path == "subject_areas" ? .agreement : .event
+        let e = try #require(throws: ValidationError.self) { try value(path, text, kind) }
+        #expect(e.field == path)
+        #expect(e.reason.hasPrefix("starts like JSON but is not valid JSON"))
+        #expect(e.reason.contains("; write "))
+        #expect(!FieldInput.examples(forPath: path, kind: kind).isEmpty)
+    }
+
+    @Test func examplesAreValidInput() throws {
+        for kind in RecordKind.allCases {
+            for field in RecordSchema.fields(for: kind) {
+                for example in FieldInput.examples(forPath: field.name, kind: kind) where example != #"{"title":"..."}"# {
+                    _ = try FieldInput.value(forPath: field.name, text: example, kind: kind)
+                }
+            }
+        }
+        #expect(FieldInput.examples(forPath: "tags", kind: .event) == ["visit,summit", #"["visit","summit"]"#])
+    }
+
+    @Test func kindComesFromTheField() throws {
+        #expect(FieldInput.kind(forPath: "title") == .event)
+        #expect(FieldInput.kind(forPath: "fatalities") == .event)
+        #expect(FieldInput.kind(forPath: "subject_areas") == .agreement)
+        #expect(FieldInput.kind(forPath: "source.url") == .event)
+        #expect(FieldInput.kind(forPath: "colour") == nil)
+        #expect(try FieldInput.value(forPath: "subject_areas", text: "defence") == ["defence"])
+        let e = try #require(throws: ValidationError.self) { try FieldInput.value(forPath: "colour", text: "red") }
+        #expect(e.reason.contains("fatalities") && e.reason.contains("subject_areas"))
+        #expect(FieldInput.isTextList("tags", kind: .event))
+        #expect(!FieldInput.isTextList("actors", kind: .event))
+        #expect(!FieldInput.isTextList("title", kind: .event))
     }
 
     @Test func notANumber() {

@@ -50,6 +50,10 @@ import RelModel
         ("2023-02-7", "day must be two digits (01-31)"),
         ("2023-02-", "day must be two digits (01-31)"),
         ("23", "year must be four digits (0001-9999)"),
+        // A span where one date is wanted (`list --since 2022/..`) says what it is.
+        ("2022/..", "a span (such as 1960/1991, 2022/.. or 1960..1961) is not a single date; give YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("..2022", "a span (such as 1960/1991, 2022/.. or 1960..1961) is not a single date; give YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("1960/1991", "a span (such as 1960/1991, 2022/.. or 1960..1961) is not a single date; give YYYY, YYYY-MM or YYYY-MM-DD"),
         ("20230", "year must be four digits (0001-9999)"),
         ("+202", "year must be four digits (0001-9999)"),
         ("soon", "year must be four digits (0001-9999)"),

@@ -1,15 +1,14 @@
 import Foundation
 import RelModel
 
-// Loads the curated sample records from ../shared/data beside the package root.
+// Loads the sample ledger the package ships, examples/mali-russia.json.
 enum SeedData {
     static var url: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()  // RelModelTests
             .deletingLastPathComponent()  // Tests
             .deletingLastPathComponent()  // package root
-            .appendingPathComponent("../shared/data/seed-records.json")
-            .standardizedFileURL
+            .appendingPathComponent("examples/mali-russia.json")
     }
 
     static func records() throws -> [JSONValue] {

@@ -117,7 +117,7 @@ import RelStore
             try await db.create(try event("d-1", date: "2023"))
             try await db.create(try event("d-2", date: "2024"))
             try await db.delete(id: "d-1")
-            await #expect(throws: StoreError.notFound(id: "d-1")) { try await db.record(id: "d-1") }
+            await #expect(throws: StoreError.deleted(id: "d-1")) { try await db.record(id: "d-1") }
             let stats = try await db.statistics()
             #expect(stats.deleted == 1)
             #expect(stats.counts[.event] == 1)
@@ -129,8 +129,14 @@ import RelStore
             #expect(last.node == db.nodeID)
             #expect(try ids(try await db.exportDocuments()) == ["d-2"])
             #expect(try await db.list(RecordFilter()).total == 1)
-            await #expect(throws: StoreError.notFound(id: "d-1")) { try await db.delete(id: "d-1") }
-            await #expect(throws: StoreError.notFound(id: "d-1")) { _ = try await db.update(id: "d-1", edits: ["title": "x"]) }
+            await #expect(throws: StoreError.deleted(id: "d-1")) { try await db.delete(id: "d-1") }
+            await #expect(throws: StoreError.deleted(id: "d-1")) { _ = try await db.update(id: "d-1", edits: ["title": "x"]) }
+            await #expect(throws: StoreError.deleted(id: "d-1")) { try await db.create(try event("d-1", date: "2023")) }
+            let tombstone = try await db.recordOrTombstone(id: "d-1")
+            #expect(tombstone.deleted && tombstone.record.id == "d-1")
+            #expect(try await db.restoring(id: "d-1").restored)
+            #expect(try await db.restoring(id: "d-1").restored == false, "a live record is left as it is")
+            await #expect(throws: StoreError.notFound(id: "nope")) { _ = try await db.recordOrTombstone(id: "nope") }
         }
     }
 

@@ -58,7 +58,7 @@ import Testing
             try await a.delete(id: "r1")
             let edit = try await newChanges(b, after: created), delete = try await newChanges(a, after: created)
             try await bothOrders(created, edit, delete) { (r: AppDatabase) async throws in
-                await #expect(throws: StoreError.notFound(id: "r1")) { try await r.record(id: "r1") }
+                await #expect(throws: StoreError.deleted(id: "r1")) { try await r.record(id: "r1") }
                 #expect(try await r.restore(id: "r1").title == "Visit (edited)", "the tombstone kept the edit")
             }
         }

@@ -45,4 +45,23 @@ import Testing
         #expect(try await db.snapshot().changes.contains { $0.value == "Fourth" })
         try await db.close()
     }
+
+    /// A database a newer reld migrated is refused as it is, not opened with a schema this
+    /// version does not understand.
+    @Test func aStoreFromANewerReldIsRefusedUntouched() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reld-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.path + "/reld.sqlite"
+        try await AppDatabase(path: path).close()
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        try pool.close()
+
+        #expect(throws: StoreError.newerSchema(path: path)) { try AppDatabase(path: path) }
+        let migrations = try await DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(migrations.contains("v99-from-the-future"))
+    }
 }

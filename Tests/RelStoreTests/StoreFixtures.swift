@@ -13,13 +13,12 @@ func withStore<T>(_ body: (AppDatabase, String) async throws -> T) async throws 
     return result
 }
 
-// The sample records from ../shared/data beside the package root, validated.
+// The sample ledger the package ships (examples/mali-russia.json), validated.
 enum Seed {
     static var url: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/data/seed-records.json")
-            .standardizedFileURL
+            .appendingPathComponent("examples/mali-russia.json")
     }
 
     static func records() throws -> [Record] {

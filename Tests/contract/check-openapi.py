@@ -32,7 +32,7 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SPEC_PATH = os.path.join(ROOT, "docs", "control-api.yaml")
-SEED_PATH = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "seed-records.json"))
+SEED_PATH = os.path.join(ROOT, "examples", "mali-russia.json")
 
 
 def import_validators():
@@ -320,7 +320,7 @@ def run_checks(seed):
     request("GET", "/v1/status?anything=1", 200, "(query string ignored)")
 
     # -- import the seed
-    check_request_body("importRecords", seed, "seed-records.json")
+    check_request_body("importRecords", seed, "examples/mali-russia.json")
     events = sum(1 for r in seed if r["kind"] == "event")
     agreements = len(seed) - events
     a = request("POST", "/v1/import", 200, "(seed)", body=seed)
@@ -443,11 +443,22 @@ def run_checks(seed):
     # -- delete, and what a tombstone does
     a = request("DELETE", "/v1/records/mlru-e40", 200)
     check(a.json == {"id": "mlru-e40", "deleted": True}, "delete answers {id, deleted: true}", a.raw)
-    request("GET", "/v1/records/mlru-e40", 404, "(deleted)")
-    request("DELETE", "/v1/records/mlru-e40", 404, "(already deleted)")
-    request("PATCH", "/v1/records/mlru-e40", 404, "(deleted)", body={"set": {"title": "x"}})
-    a = request("POST", "/v1/records", 409, "(id of a deleted record)",
-                body={"id": "mlru-e40", "kind": "event", "title": "x", "category": "economic"})
+    for a in [request("GET", "/v1/records/mlru-e40", 404, "(deleted)"),
+              request("DELETE", "/v1/records/mlru-e40", 404, "(already deleted)"),
+              request("PATCH", "/v1/records/mlru-e40", 404, "(deleted)", body={"set": {"title": "x"}}),
+              request("POST", "/v1/records/mlru-e40/resolve", 404, "(deleted)", body={"field": "title", "value": "x"}),
+              request("POST", "/v1/records", 409, "(id of a deleted record)",
+                      body={"id": "mlru-e40", "kind": "event", "title": "x", "category": "economic"})]:
+        check(a.json and a.json["error"]["code"] == "deleted" and "relctl restore mlru-e40" in a.json["error"]["message"],
+              "a deleted record is said to be deleted, with how to restore it", a.raw)
+    a = request("GET", "/v1/records/mlru-e40?include_deleted=true", 200, "(tombstone)")
+    check(a.json and a.json["deleted"] is True and a.json["record"]["id"] == "mlru-e40",
+          "include_deleted shows the tombstone, marked deleted", a.raw[:300])
+    a = request("GET", "/v1/records/mlru-e41?include_deleted=true", 200, "(live, include_deleted)")
+    check(a.json and a.json["deleted"] is False and a.json["record"]["id"] == "mlru-e41",
+          "include_deleted marks a live record as not deleted", a.raw[:300])
+    a = request("GET", "/v1/records/no-such-id?include_deleted=true", 404, "(unknown, include_deleted)")
+    check(a.json and a.json["error"]["code"] == "not_found", "an unknown id stays not_found", a.raw)
     live_events = sum(1 for r in all_records if r["kind"] == "event")
     a = request("GET", "/v1/status", 200, "(after delete)")
     check(a.json and a.json["records"]["deleted"] == 1 and a.json["records"]["event"] == live_events - 1,
@@ -486,6 +497,16 @@ def run_checks(seed):
     a = request("POST", "/v1/import", 400, "(not an array)", body={"kind": "event"})
     a = request("PATCH", "/v1/records/mlru-e01", 400, "(no set envelope)", body={"title": "x"})
     a = request("PATCH", "/v1/records/mlru-e01", 400, "(empty set)", body={"set": {}})
+    a = request("PATCH", "/v1/records/mlru-e01", 400, "(add not a map of arrays)", body={"add": {"tags": "x"}})
+    # add / remove items of a list, worked out by reld from the stored list
+    check_request_body("patchRecord", {"add": {"tags": ["contract-x"]}}, "add")
+    check_request_body("patchRecord", {"set": {}}, "empty set", valid=False)
+    a = request("PATCH", "/v1/records/mlru-e01", 200, "(add)", body={"add": {"tags": ["contract-x", "contract-y"]}})
+    check(a.json and a.json["tags"][-2:] == ["contract-x", "contract-y"], "add appends items", a.raw[:300])
+    a = request("PATCH", "/v1/records/mlru-e01", 200, "(remove)", body={"remove": {"tags": ["contract-x", "contract-y"]}})
+    check(a.json and "contract-x" not in a.json["tags"], "remove takes items out", a.raw[:300])
+    a = request("PATCH", "/v1/records/mlru-e01", 409, "(remove an item not there)", body={"remove": {"tags": ["contract-x"]}})
+    check(a.json and a.json["error"]["code"] == "not_in_list", "removing an absent item is not_in_list", a.raw)
     a = request("PATCH", "/v1/records/mlru-e01", 400, "(empty field name; found by schemathesis)", body={"set": {"": []}})
     a = request("GET", "/v1/records?colour=red", 400, "(unknown parameter)")
     a = request("GET", "/v1/records?limit=0", 400, "(limit 0)")
@@ -610,12 +631,12 @@ def run_sync_checks(created):
     if rid:
         before = call("GET", f"/v1/records/{rid}").json
         a = request("POST", f"/v1/records/{rid}/restore", 200, "(live record)")
-        check(a.json == before, "restoring a live record returns it unchanged", a.raw[:300])
+        check(a.json == {"id": rid, "restored": False}, "restoring a live record says it restored nothing", a.raw[:300])
         deleted_before = (call("GET", "/v1/status").json or {}).get("records", {}).get("deleted")
         request("DELETE", f"/v1/records/{rid}", 200, "(to restore it)")
         request("GET", f"/v1/records/{rid}", 404, "(deleted, before restore)")
         a = request("POST", f"/v1/records/{rid}/restore", 200, "(deleted record)")
-        check(a.json == before, "restore brings the record back with its fields", a.raw[:300])
+        check(a.json == {"id": rid, "restored": True}, "restoring a deleted record says so", a.raw[:300])
         a = request("GET", f"/v1/records/{rid}", 200, "(restored)")
         check(a.json == before, "the restored record reads back as before", a.raw[:300])
         a = request("GET", "/v1/status", 200, "(after restore)")
@@ -725,7 +746,8 @@ def run_feed_checks(server, url, published):
     check(a.json == published, "a reld following the snapshot has the same records",
           f"{len(a.json or [])} records, expected {len(published)}")
     a = request("POST", "/v1/sync", 200, "(unchanged snapshot)")
-    check(a.json == {"pulled": 0, "pushed": 0, "conflicts": 0, "not_modified": True},
+    check(a.json == {"pulled": 0, "pushed": 0, "new_conflicts": 0, "not_modified": True,
+                     "read_only": True, "pending_changes": 0},
           "an unchanged snapshot is not fetched again (not_modified)", a.raw)
     a = request("GET", "/v1/status", 200, "(after a round)")
     sync = (a.json or {}).get("sync") or {}

@@ -4,8 +4,8 @@
 #
 # Usage: Tests/contract/fuzz-control-api.sh BUILD_DIR [MAX_EXAMPLES]   (e.g. .build/debug 50)
 #
-# Starts BUILD_DIR/reld on a temporary state directory and socket (with the shared seed records
-# imported, so reads return real records), bridges a loopback TCP port to the socket with socat
+# Starts BUILD_DIR/reld on a temporary state directory and socket (with the sample ledger
+# examples/mali-russia.json imported, so reads return real records), bridges a loopback TCP port to the socket with socat
 # (schemathesis speaks TCP only), and runs schemathesis with MAX_EXAMPLES (default 10) cases per
 # operation. schemathesis is installed into a reusable venv ($SCHEMATHESIS_VENV, default
 # /tmp/reld-schemathesis-venv) if missing, socat with apt-get. Exits 1 if schemathesis reports a
@@ -14,7 +14,7 @@ set -uo pipefail
 bin=$(cd "${1:?usage: $0 BUILD_DIR [MAX_EXAMPLES]}" && pwd)
 examples=${2:-10}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-seed="$root/../shared/data/seed-records.json"
+seed="$root/examples/mali-russia.json"
 venv=${SCHEMATHESIS_VENV:-/tmp/reld-schemathesis-venv}
 
 if [ ! -x "$venv/bin/schemathesis" ]; then

@@ -237,7 +237,7 @@ class Proxy:
         if not isinstance(doc, dict):
             return None
         spots = [(doc, k, k) for k in ("feed_id", "changes", "next", "more", "format",
-                                       "accepted", "duplicates", "conflicts") if k in doc]
+                                       "accepted", "duplicates", "new_conflicts") if k in doc]
         changes = doc.get("changes")
         if isinstance(changes, list) and changes:
             # Late in the page, where applying change by change would already have done harm.
@@ -249,7 +249,8 @@ class Proxy:
             return None
         obj, key, where = self.rng.choice(spots)
         v = obj[key]
-        obj[key] = (str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, (int, float))
+        # A clock value may be an integer or a decimal string: neither is wrong, an array is.
+        obj[key] = ([v] if key == "hlc" else str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, (int, float))
                     else 12345 if isinstance(v, str) else {"items": v} if isinstance(v, list) else [v])
         return where
 

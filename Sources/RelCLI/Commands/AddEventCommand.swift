@@ -12,8 +12,12 @@ struct AddEventCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var record: RecordOptions
 
-    @Option(help: "Deaths reported.")
+    @Option(help: "Deaths reported (0 or more).")
     var fatalities: Int?
+
+    func validate() throws {
+        if let fatalities, fatalities < 0 { throw ValidationError("--fatalities \(fatalities): must be 0 or more") }
+    }
 
     func run() async throws {
         var json = try record.json(kind: .event)

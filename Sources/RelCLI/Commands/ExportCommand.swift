@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelControlAPI
+import RelFiles
 
 /// `relctl export [--feed] [--output FILE]`
 struct ExportCommand: AsyncParsableCommand {
@@ -14,23 +15,52 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (replaced only once the export is complete) instead of standard output.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (replaced only once the export is complete) instead of standard output; - is standard output.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Write a snapshot feed document rather than plain records.")
     var feed = false
 
     func run() async throws {
+        try checkOutput()
+        // `-o -` is standard output, as `import -` reads standard input.
+        let output = output == "-" ? nil : output
+        Interrupt.message = "interrupted: the export was abandoned; nothing was written" + (output.map { " (\($0) was not touched)" } ?? "")
         let data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, timeout: .hours(1))
-        guard let output else { return printRaw(data) }
-        do {
-            // Atomic: a failed or interrupted export never leaves a half-written file behind.
-            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        guard let output else {
+            Interrupt.message = "interrupted while writing the export to standard output; what was written is incomplete"
+            return printRaw(data)
+        }
+        do throws(FileProblem) {
+            // Atomic: a failed or interrupted export never leaves a half-written file behind,
+            // nor (interrupts held back until the rename) a temporary file beside it.
+            try Interrupt.holding { () throws(FileProblem) in
+                try PlainFile.writeAtomically(data, to: output)
+                Interrupt.message = "interrupted: the export was written to \(output) completely all the same"
+            }
         } catch {
-            throw CLIError(.refused, "export --output \(output): cannot write it: \((error as NSError).localizedDescription)")
+            throw Self.writeError(output, error)
         }
         if !global.json {
             FileHandle.standardError.write(Data("Exported to \(output).\n".utf8))
         }
+    }
+}
+
+extension ExportCommand {
+    /// Checks `--output` before asking reld for a possibly large export: a missing directory
+    /// or a directory given as the file is a mistake in the command line.
+    func checkOutput() throws {
+        guard let output, output != "-" else { return }
+        if let words = FileProblem.words(forWriting: output) {
+            throw CLIError(.usage, "--output \(output): cannot write it: \(words)", code: JSONErrorOutput.Code.fileUnwritable)
+        }
+    }
+
+    /// A failed write: a full disk is the machine's state (1), anything else the path given (2).
+    static func writeError(_ output: String, _ problem: FileProblem) -> CLIError {
+        let diskFull = problem.words.hasPrefix("disk full")
+        return CLIError(diskFull ? .refused : .usage, "--output \(output): cannot write it: \(problem.words)\(diskFull ? "; nothing was written" : "")",
+                        code: JSONErrorOutput.Code.fileUnwritable)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RelControlAPI
+import RelFiles
 
 /// `relctl import FILE`
 struct ImportCommand: AsyncParsableCommand {
@@ -9,7 +10,9 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             Records with an id that exists are updated field by field; identical ones are left alone, \
             so importing the same file twice changes nothing. If any record is invalid, nothing is \
-            imported and the error names the record and the field.
+            imported and the error names the record and the field. On a terminal, the records \
+            written so far and the rate are shown on standard error (not with --quiet). Ctrl-C before \
+            reld has written every record cancels the import: reld rolls it back, nothing is imported.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -18,20 +21,54 @@ struct ImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
+        Interrupt.message = "interrupted: nothing was imported (the file was not sent to reld yet)"
         let body: Data
         do {
             body = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: file))
+                : try PlainFile.read(file)
         } catch {
-            throw CLIError(.usage, "import \(file): cannot read it: \((error as NSError).localizedDescription)")
+            throw CLIError(.usage, "import \(file): cannot read it: \(FileProblem(path: file, error: error).words)",
+                           code: JSONErrorOutput.Code.fileUnreadable)
         }
-        let data: Data
+        // Until reld has written every record, relctl going away makes reld roll the import back.
+        Interrupt.message = "interrupted: the import was cancelled; nothing was imported"
+        let view = ImportProgressView()
+        ProgressLine.waitingFor = "waiting for reld to read and check \(file == "-" ? "the records" : file)"
+        let summary: ImportResponse
         do {
-            data = try await global.client.send(.POST, Routes.importRecords, body: body, timeout: .hours(1))
-        } catch let error as CLIError where error.status == .refused {
-            throw CLIError(.refused, "import \(file == "-" ? "(stdin)" : file): \(error.description); nothing was imported")
+            // The streamed answer: progress to draw, and reld learns at once if relctl goes.
+            _ = try await global.client.send(.POST, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
+                                             body: body, timeout: .hours(1),
+                                             invalidInput: .refused,  // the file's content, not the command line
+                                             onChunk: view.take)
+            ProgressLine.shared.clear()
+            summary = try Self.summary(of: view.outcome)
+        } catch let error as CLIError where error.status == .refused && error.code != JSONErrorOutput.Code.badAnswer {
+            ProgressLine.shared.clear()
+            throw CLIError(.refused, "import \(file == "-" ? "(stdin)" : file): \(error.description); nothing was imported",
+                           code: error.code, answer: error.answer)
+        } catch {
+            ProgressLine.shared.clear()
+            throw error
         }
-        if global.json { return printRaw(data) }
-        printText(HumanOutput.importSummary(try decode(ImportResponse.self, data)))
+        if global.json { return printRaw(try Self.json(summary)) }
+        printText(HumanOutput.importSummary(summary))
+    }
+}
+
+extension ImportCommand {
+    /// The result at the end of reld's streamed answer, or the error that rolled the import back.
+    static func summary(of outcome: ImportStreamLine?) throws -> ImportResponse {
+        if let result = outcome?.result { return result }
+        if let error = outcome?.error { throw CLIError(.refused, error.message, answer: error) }
+        throw CLIError(.refused, "reld's answer ended without a result (is relctl the same version as reld?); check with `relctl status` whether the import was committed",
+                       code: JSONErrorOutput.Code.badAnswer)
+    }
+
+    /// The result as the plain (unstreamed) answer gives it.
+    static func json(_ summary: ImportResponse) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(summary)
     }
 }

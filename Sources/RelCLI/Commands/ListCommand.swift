@@ -15,7 +15,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only this category.")
     var category: String?
 
-    @Option(name: .customLong("party"), help: ArgumentHelp("Only records involving this party. Repeatable: all must be involved.", valueName: "party"))
+    @Option(name: .customLong("party"), help: ArgumentHelp("Only records involving this party. Repeatable, up to \(ListQuery.maxParties) times: all must be involved.", valueName: "party"))
     var parties: [String] = []
 
     @Option(help: ArgumentHelp("Only records whose date reaches this date or later: YYYY[-MM[-DD]].", valueName: "date"))
@@ -24,7 +24,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only records whose date starts on or before this date: YYYY[-MM[-DD]].", valueName: "date"))
     var until: String?
 
-    @Option(help: "Only records whose title, notes, tags, actors, place or source contain this text (any case).")
+    @Option(help: "Only records whose title, notes, tags, actors, place or source contain this text (any case; at most \(ListQuery.maxTextBytes) bytes).")
     var text: String?
 
     @Option(help: "Show at most this many (1-100000).")
@@ -34,8 +34,12 @@ struct ListCommand: AsyncParsableCommand {
     var offset = 0
 
     func validate() throws {
-        if let since { _ = try parsePartialDate(since, option: "--since") }
-        if let until { _ = try parsePartialDate(until, option: "--until") }
+        try checkQueryLimits()
+        let from = try since.map { try parsePartialDate($0, option: "--since") }
+        let to = try until.map { try parsePartialDate($0, option: "--until") }
+        if let from, let to, to.latest < from.earliest {
+            throw ValidationError("--until \(to) is before --since \(from): no record can match both; swap them")
+        }
         guard (1...100_000).contains(limit) else { throw ValidationError("--limit \(limit): must be 1-100000") }
         guard offset >= 0 else { throw ValidationError("--offset \(offset): must be 0 or more") }
     }
@@ -53,7 +57,7 @@ struct ListCommand: AsyncParsableCommand {
         let data = try await global.client.send(.GET, Routes.records, query: query.items)
         if global.json { return printRaw(data) }
         let page = try decode(RecordsPage.self, data)
-        printText(HumanOutput.list(page.records, total: page.total, offset: offset))
+        printText(HumanOutput.list(page.records, total: page.total, offset: offset, width: TerminalWidth.current()))
     }
 }
 

@@ -22,10 +22,10 @@ struct RecordOptions: ParsableArguments {
     @Option(name: .customLong("party"), help: ArgumentHelp("A party: country code (ML) or organisation name. Repeatable.", valueName: "party"))
     var parties: [String] = []
 
-    @Option(name: .customLong("actor"), help: ArgumentHelp("An actor: NAME[:TYPE[:ROLE[:COUNTRY]]], e.g. 'Wagner Group:private_military_company:source'. Repeatable.", valueName: "actor"))
+    @Option(name: .customLong("actor"), help: ArgumentHelp("An actor: \(FieldInput.actorFormat), e.g. 'Wagner Group:private_military_company:source'. Repeatable.", valueName: "actor"))
     var actors: [String] = []
 
-    @Option(help: ArgumentHelp("Where: NAME[:COUNTRY], e.g. Bamako:ML.", valueName: "place"))
+    @Option(help: ArgumentHelp("Where: \(FieldInput.locationFormat), e.g. Bamako:ML.", valueName: "place"))
     var location: String?
 
     @Option(help: ArgumentHelp("Claim status: reported, alleged or disputed (default reported).", valueName: "status"))
@@ -51,6 +51,8 @@ struct RecordOptions: ParsableArguments {
 
     func validate() throws {
         if let date { _ = try parseDate(date, option: "--date") }
+        for actor in actors { _ = try shortForm(actor, option: "--actor", FieldInput.actor) }
+        if let location { _ = try shortForm(location, option: "--location", FieldInput.location) }
     }
 
     /// The record as JSON, for the daemon to validate and store.
@@ -61,8 +63,8 @@ struct RecordOptions: ParsableArguments {
         o["category"] = .string(category)
         if let date { o["date"] = try parseDate(date, option: "--date").json }
         if !parties.isEmpty { o["parties"] = .array(parties.map(JSONValue.string)) }
-        if !actors.isEmpty { o["actors"] = .array(actors.map(FieldInput.actor)) }
-        if let location { o["location"] = FieldInput.location(location) }
+        if !actors.isEmpty { o["actors"] = .array(try actors.map { try shortForm($0, option: "--actor", FieldInput.actor) }) }
+        if let location { o["location"] = try shortForm(location, option: "--location", FieldInput.location) }
         if let claim { o["claim_status"] = .string(claim) }
         if sourceTitle != nil || sourceURL != nil || quote != nil {
             var s: OrderedDictionary<String, JSONValue> = [:]
@@ -81,6 +83,13 @@ struct RecordOptions: ParsableArguments {
 /// Reads a date option, or fails as a usage error that names the option and the value.
 func parseDate(_ text: String, option: String) throws -> DateSpec {
     do { return try DateSpec(parsing: text) } catch {
+        throw ValidationError("\(option) \(JSONText.quoted(text)): \(error.reason)")
+    }
+}
+
+/// Reads an `--actor` or `--location` short form, or fails as a usage error that names the option.
+func shortForm(_ text: String, option: String, _ read: (String) throws(FieldError) -> JSONValue) throws -> JSONValue {
+    do { return try read(text) } catch {
         throw ValidationError("\(option) \(JSONText.quoted(text)): \(error.reason)")
     }
 }

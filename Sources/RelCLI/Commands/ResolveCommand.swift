@@ -32,11 +32,11 @@ struct ResolveCommand: AsyncParsableCommand {
         if take == "local" || take == "remote" {
             body = ["field": .string(field), "take": .string(take)]
         } else {
-            let record = try JSONValue.parse(try await global.client.send(.GET, Routes.record(id)))
-            let kind = record["kind"]?.stringValue.flatMap(RecordKind.init(rawValue:)) ?? .event
+            // Read as `edit --set` reads it; a field has the same type in both kinds.
             let value: JSONValue
-            do { value = try FieldInput.value(forPath: field, text: take, kind: kind) } catch {
-                throw ValidationError("--take \(JSONText.quoted(take)): \(error.reason)")
+            do { value = try FieldInput.value(forPath: field, text: take) } catch {
+                throw CLIError(.usage, "--take \(JSONText.quoted(take)): \(error.reason)"
+                                      + EditCommand.examples(field, option: "--take", prefix: ""))
             }
             body = ["field": .string(field), "value": value]
         }

@@ -4,7 +4,8 @@ import RelControlAPI
 /// `relctl restore ID`
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restore", abstract: "Bring back a deleted record with its latest values.")
+        commandName: "restore", abstract: "Bring back a deleted record with its latest values.",
+        discussion: "A record that is not deleted is left as it is, and relctl says so. --json prints {\"id\": ID, \"restored\": true|false}.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -14,6 +15,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let data = try await global.client.send(.POST, Routes.restore(try checkedID(id)))
         if global.json { return printRaw(data) }
-        printText("Restored \(id) (if it was deleted; a live record is left as it is).\n")
+        let answer = try decode(RestoreResponse.self, data)
+        printText(answer.restored ? "Restored \(id).\n" : "\(id) is not deleted; nothing to restore.\n")
     }
 }

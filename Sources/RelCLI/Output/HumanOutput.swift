@@ -14,7 +14,9 @@ enum HumanOutput {
         block.add("Conflicts", s.openConflicts == 0 ? "none" : "\(s.openConflicts) open (relctl conflicts)")
         if let sync = s.sync {
             block.add("Feed", sync.feed + (sync.readOnly ? " (snapshot, pull only)" : ""))
-            block.add("Sync", sync.state + (sync.nextAttempt.map { ", next try \($0)" } ?? ""))
+            // The wire's `backing_off` reads as "backing off".
+            let state = String(sync.state.map { $0 == "_" ? " " : $0 })
+            block.add("Sync", state + (sync.nextAttempt.map { ", next try \($0)" } ?? ""))
             block.add("Last sync", sync.lastSuccess ?? "never")
             block.add("Last error", sync.lastError)
         } else {
@@ -25,9 +27,11 @@ enum HumanOutput {
         return block.render()
     }
 
-    static func list(_ records: [JSONValue], total: Int, offset: Int) -> String {
+    /// The records as a table; `width` (terminal columns, `nil` for no limit) cuts parties and
+    /// titles with `…` to fit, never ids or dates.
+    static func list(_ records: [JSONValue], total: Int, offset: Int, width: Int? = nil) -> String {
         guard !records.isEmpty else { return total == 0 ? "No records match.\n" : "No records at offset \(offset) (\(total) match).\n" }
-        var table = TextTable(["ID", "DATE", "KIND", "CATEGORY", "PARTIES", "TITLE"])
+        var table = TextTable(["ID", "DATE", "KIND", "CATEGORY", "PARTIES", "TITLE"], shrinkable: [4, 5])
         for r in records {
             table.add([
                 r["id"]?.stringValue ?? "", DateSpec(json: r["date"] ?? .null)?.text ?? "?",
@@ -35,7 +39,7 @@ enum HumanOutput {
                 strings(r["parties"]).joined(separator: ","), r["title"]?.stringValue ?? "",
             ])
         }
-        var out = table.render()
+        var out = table.render(maxWidth: width)
         if records.count < total {
             out += "(\(records.count) of \(total) records shown, from \(offset + 1); use --limit and --offset for more)\n"
         } else {

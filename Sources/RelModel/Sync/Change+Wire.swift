@@ -2,16 +2,20 @@ import OrderedCollections
 
 extension Change {
     /// The wire form used by feeds:
-    /// `{"node", "node_seq", "record_id", "field", "value", "hlc", "bases"}`.
-    public var json: JSONValue {
+    /// `{"node", "node_seq", "record_id", "field", "value", "hlc", "bases"}`, with clock values
+    /// as integers (what every version reads).
+    public var json: JSONValue { json(.integer) }
+
+    /// The wire form with clock values (`hlc` and the bases' stamps) in `form`.
+    public func json(_ form: HLCForm) -> JSONValue {
         .object([
             "node": .string(node),
             "node_seq": .int(nodeSeq),
             "record_id": .string(recordID),
             "field": .string(field),
             "value": value,
-            "hlc": .int(hlc.rawValue),
-            "bases": .array(bases.map(\.json)),
+            "hlc": hlc.json(form),
+            "bases": .array(bases.map { $0.json(form) }),
         ])
     }
 
@@ -37,7 +41,10 @@ extension Change {
         let recordID = try string("record_id", RecordID.isValid, RecordID.rule)
         let field = try string("field", { !$0.isEmpty && $0.utf8.count <= 64 }, "must be a field name")
         guard let value = o["value"] else { throw FieldError("value", nil, "is required") }
-        let hlc = try integer("hlc", min: 0)
+        guard let hlcValue = o["hlc"], let stamp = HLCTimestamp(wire: hlcValue) else {
+            throw FieldError("hlc", o["hlc"], HLCTimestamp.wireRule)
+        }
+        let hlc = stamp.rawValue
         guard case .array(let rawBases)? = o["bases"], rawBases.count <= Self.maxBases else {
             throw FieldError("bases", o["bases"], "must be an array of at most \(Self.maxBases) stamps")
         }

@@ -20,9 +20,12 @@ public struct FeedPage: Sendable, Equatable {
         self.more = more
     }
 
-    /// The wire form.
-    public var json: JSONValue {
-        .object(["feed_id": .string(feedID), "changes": .array(changes.map(\.json)), "next": .int(next), "more": .bool(more)])
+    /// The wire form, clock values as integers.
+    public var json: JSONValue { json(.integer) }
+
+    /// The wire form with clock values in `form`.
+    public func json(_ form: HLCForm) -> JSONValue {
+        .object(["feed_id": .string(feedID), "changes": .array(changes.map { $0.json(form) }), "next": .int(next), "more": .bool(more)])
     }
 
     /// Reads the wire form.
@@ -56,8 +59,11 @@ public struct PushBatch: Sendable, Equatable {
     /// Creates a batch.
     public init(changes: [Change]) { self.changes = changes }
 
-    /// The wire form.
-    public var json: JSONValue { .object(["changes": .array(changes.map(\.json))]) }
+    /// The wire form, clock values as integers.
+    public var json: JSONValue { json(.integer) }
+
+    /// The wire form with clock values in `form`.
+    public func json(_ form: HLCForm) -> JSONValue { .object(["changes": .array(changes.map { $0.json(form) })]) }
 
     /// Reads the wire form.
     public init(json: JSONValue) throws(FieldError) {
@@ -67,34 +73,37 @@ public struct PushBatch: Sendable, Equatable {
     }
 }
 
-/// What a feed did with a pushed batch: `{"accepted", "duplicates", "conflicts"}`.
+/// What a feed did with a pushed batch: `{"accepted", "duplicates", "new_conflicts"}`, plus
+/// `conflicts`, the same count under its former name, for replicas of version 0.2.0 or earlier.
 public struct PushResult: Sendable, Equatable {
     /// Changes that were new to the feed.
     public var accepted: Int
     /// Changes the feed already had (a replayed batch).
     public var duplicates: Int
     /// Conflicts the batch opened.
-    public var conflicts: Int
+    public var newConflicts: Int
 
     /// Creates a result.
-    public init(accepted: Int, duplicates: Int, conflicts: Int) {
+    public init(accepted: Int, duplicates: Int, newConflicts: Int) {
         self.accepted = accepted
         self.duplicates = duplicates
-        self.conflicts = conflicts
+        self.newConflicts = newConflicts
     }
 
     /// The wire form.
     public var json: JSONValue {
-        .object(["accepted": .int(Int64(accepted)), "duplicates": .int(Int64(duplicates)), "conflicts": .int(Int64(conflicts))])
+        .object(["accepted": .int(Int64(accepted)), "duplicates": .int(Int64(duplicates)),
+                 "new_conflicts": .int(Int64(newConflicts)), "conflicts": .int(Int64(newConflicts))])
     }
 
-    /// Reads the wire form.
+    /// Reads the wire form; a hub of version 0.2.0 or earlier sends only `conflicts`.
     public init(json: JSONValue) throws(FieldError) {
         func count(_ key: String) throws(FieldError) -> Int {
             guard case .int(let n)? = json[key], n >= 0 else { throw FieldError(key, json[key], "must be a non-negative integer") }
             return Int(n)
         }
-        self.init(accepted: try count("accepted"), duplicates: try count("duplicates"), conflicts: try count("conflicts"))
+        let newConflicts = json["new_conflicts"] == nil ? try count("conflicts") : try count("new_conflicts")
+        self.init(accepted: try count("accepted"), duplicates: try count("duplicates"), newConflicts: newConflicts)
     }
 }
 
@@ -115,9 +124,13 @@ public struct FeedSnapshot: Sendable, Equatable {
         self.changes = changes
     }
 
-    /// The wire form.
-    public var json: JSONValue {
-        .object(["format": .string(Self.format), "feed_id": .string(feedID), "changes": .array(changes.map(\.json))])
+    /// The wire form, clock values as integers: what `relctl export --feed` writes, since a
+    /// snapshot file is read by replicas of every version.
+    public var json: JSONValue { json(.integer) }
+
+    /// The wire form with clock values in `form`.
+    public func json(_ form: HLCForm) -> JSONValue {
+        .object(["format": .string(Self.format), "feed_id": .string(feedID), "changes": .array(changes.map { $0.json(form) })])
     }
 
     /// Reads the wire form.

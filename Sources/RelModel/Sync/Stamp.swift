@@ -23,15 +23,19 @@ public struct Stamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `hlc@node`.
     public var description: String { "\(hlc)@\(node)" }
 
-    /// The wire form: `[hlc, "node"]`.
-    public var json: JSONValue { .array([.int(hlc.rawValue), .string(node)]) }
+    /// The wire form: `[hlc, "node"]`, the clock value as an integer (what every version reads;
+    /// also the form stored in the change log).
+    public var json: JSONValue { json(.integer) }
 
-    /// Reads the wire form `[hlc, "node"]`.
+    /// The wire form with the clock value in `form`: `[hlc, "node"]` or `["hlc", "node"]`.
+    public func json(_ form: HLCForm) -> JSONValue { .array([hlc.json(form), .string(node)]) }
+
+    /// Reads the wire form `[hlc, "node"]`, the clock value as an integer or a decimal string.
     public init(json: JSONValue) throws(FieldError) {
-        guard case .array(let pair) = json, pair.count == 2, case .int(let hlc) = pair[0], hlc >= 0,
+        guard case .array(let pair) = json, pair.count == 2, let hlc = HLCTimestamp(wire: pair[0]),
               case .string(let node) = pair[1], NodeID.isValid(node)
-        else { throw FieldError("", json, "must be a stamp [hlc, \"node\"]: a non-negative integer and a node id") }
-        self.init(hlc: HLCTimestamp(rawValue: hlc), node: node)
+        else { throw FieldError("", json, "must be a stamp [hlc, \"node\"]: a clock value (a non-negative integer, or one as a decimal string) and a node id") }
+        self.init(hlc: hlc, node: node)
     }
 }
 
