@@ -63,11 +63,13 @@ public enum ConfigFile {
             case "max_request_bytes", "max_import_bytes":
                 guard let n = value.int, n >= 1024, n <= 4 << 30 else { throw fail("must be a whole number of bytes, 1024 to 4294967296") }
                 if key == "max_request_bytes" { config.maxRequestBytes = n } else { config.maxImportBytes = n }
+            case _ where ServerLimits.configKeys.contains(key):
+                if let reason = config.limits.set(key, from: value.int) { throw fail(reason) }
             case "sync":
                 guard let sync = value.table else { throw fail("must be a table: [sync]") }
                 try applySync(sync, text: text, path: path, to: &config)
             default:
-                throw fail("unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]")
+                throw fail("unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]")
             }
         }
     }

@@ -40,7 +40,7 @@ public struct Daemon: Sendable {
         let logger = self.logger
         let app = Application(
             router: router,
-            server: .http1(additionalChannelHandlers: [ParseErrorAnswer()]),
+            server: config.limits.server(name: "reld", logger: logger, additionalChannelHandlers: { [ParseErrorAnswer()] }),
             configuration: .init(address: .unixDomainSocket(path: config.socketPath), serverName: nil),
             onServerRunning: { _ in
                 do {

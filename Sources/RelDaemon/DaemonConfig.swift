@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelControlAPI
+import RelService
 
 /// Everything reld needs to know to run: built-in defaults, then the config file, then flags.
 public struct DaemonConfig: Sendable, Equatable {
@@ -18,6 +19,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxRequestBytes = 1 << 20
     /// Largest request body accepted by `POST /v1/import`.
     public var maxImportBytes = 512 << 20
+    /// Idle timeout and connection cap of the control socket (`idle_timeout`, `max_connections`).
+    public var limits = ServerLimits(idleTimeoutSeconds: 300, maxConnections: 256)
     /// The feed to sync with (`[sync] feed`); `nil` keeps reld offline.
     public var feed: String?
     /// File holding the feed's bearer token (`[sync] token_file`).

@@ -27,6 +27,9 @@ enum SocketGuard {
                 throw DaemonError("cannot create socket directory \(FileProblem(path: directory, error: error, writing: true))")
             }
         }
+        if let problem = DirectorySafety.problem(directory, allowingSticky: true) {
+            throw DaemonError("socket directory \(directory): \(problem)")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {

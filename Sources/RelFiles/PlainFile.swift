@@ -45,10 +45,12 @@ public enum PlainFile {
 
     /// Replaces `path` with `data` atomically: the data goes to a temporary file beside it,
     /// which is renamed over `path` once complete, so a failure never leaves half a file.
-    public static func writeAtomically(_ data: Data, to path: String) throws(FileProblem) {
+    /// With `permissions`, the file gets exactly those bits whatever the umask (it is created
+    /// 0600 and widened only once written); without, 0666 less the umask.
+    public static func writeAtomically(_ data: Data, to path: String, permissions: mode_t? = nil) throws(FileProblem) {
         if let words = FileProblem.words(forWriting: path) { throw FileProblem(path: path, words: words) }
         let temporary = FileProblem.parent(of: path) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions == nil ? 0o666 : 0o600)
         guard fd >= 0 else { throw FileProblem(path: path, errno: errno, writing: true) }
         var failure: Int32?
         data.withUnsafeBytes { bytes in
@@ -63,6 +65,7 @@ public enum PlainFile {
                 offset += n
             }
         }
+        if failure == nil, let permissions, fchmod(fd, permissions & 0o777) != 0 { failure = errno }
         if failure == nil, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == nil { failure = errno }
         if failure == nil, rename(temporary, path) != 0 { failure = errno }

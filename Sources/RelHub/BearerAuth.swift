@@ -1,15 +1,32 @@
 import HTTPTypes
 import Hummingbird
+import Logging
+import RelService
 
 /// Lets through only requests that carry one of the team's tokens (`Authorization: Bearer T`).
 /// `/v1/health` is open, so that monitors need no secret.
+///
+/// A wrong token is logged with the peer's address (never the token or any part of it), one
+/// line per peer and minute with a count; a peer that sends ``AuthFailures/limit`` wrong tokens
+/// within a minute is answered `429` with `Retry-After` until its minute is over.
 struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     let tokens: [[UInt8]]
+    let failures = AuthFailures()
+    let log: CoalescedLog
 
-    init(tokens: [String]) { self.tokens = tokens.map { Array($0.utf8) } }
+    init(tokens: [String], logger: Logger = Logger(label: "relhub")) {
+        self.tokens = tokens.map { Array($0.utf8) }
+        self.log = CoalescedLog(logger: logger, window: AuthFailures.window, capacity: AuthFailures.capacity)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path == "/v1/health" { return try await next(request, context) }
+        let peer = request.headers[peerAddressHeader] ?? "unknown"
+        if let wait = failures.retryAfter(peer) {
+            throw HubError(.tooManyRequests, "too_many_wrong_tokens",
+                           "\(AuthFailures.limit) wrong tokens came from \(peer) within a minute; try again in \(wait) s with the right token")
+                .with(header: .retryAfter, "\(wait)")
+        }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw HubError(.unauthorized, "unauthorized", "send a token: Authorization: Bearer TOKEN")
                 .with(header: .wwwAuthenticate, "Bearer")
@@ -19,6 +36,8 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
         var ok = false
         for token in tokens where Self.equal(token, given) { ok = true }
         guard ok else {
+            failures.record(peer)
+            log.note(peer, level: .warning, "refused a request with a wrong bearer token", metadata: ["peer": "\(peer)"])
             throw HubError(.unauthorized, "unauthorized", "the token is not one of this hub's; check token_file on both sides")
                 .with(header: .wwwAuthenticate, "Bearer error=\"invalid_token\"")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import RelModel
 import RelStore
@@ -9,11 +10,15 @@ import RelStore
 struct FeedAPI: Sendable {
     let database: AppDatabase
     let config: HubConfig
+    /// One push at a time checks and merges its batch (see ``WorkGate``).
+    let pushGate = WorkGate()
+    /// One snapshot built at a time: the peak memory of one build, not of every follower's.
+    let snapshotGate = WorkGate()
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/health") { _, _ in try await self.health() }
         router.get("/v1/changes") { request, _ in try await self.pull(request) }
-        router.post("/v1/changes") { request, _ in try await self.push(request) }
+        router.post("/v1/changes") { request, context in try await self.push(request, logger: context.logger) }
         router.get("/v1/snapshot") { request, _ in try await self.snapshot(request) }
     }
 
@@ -28,6 +33,10 @@ struct FeedAPI: Sendable {
     /// Sent with every feed answer: this hub reads clock values as decimal strings in pushed
     /// batches, so a replica may push them so (docs/sync-protocol.md, "Clock values as strings").
     static let hlcHeader = HTTPField.Name("Reld-Hlc")!
+
+    /// Sent by a replica with each push: its own node id, the only one the push may bind to its
+    /// token (docs/sync-protocol.md, "Node ownership").
+    static let nodeHeader = HTTPField.Name("Reld-Node")!
 
     /// `hlc=string` asks for clock values as decimal strings; without it (or with `hlc=integer`)
     /// they are integers, as replicas of version 0.2.0 or earlier read them.
@@ -61,9 +70,14 @@ struct FeedAPI: Sendable {
     }
 
     /// `POST /v1/changes` with `{"changes": [...]}`: merged in one transaction, all or nothing;
-    /// changes the hub has already are counted as duplicates, so a replay is harmless.
-    func push(_ request: Request) async throws -> Response {
+    /// changes the hub has already are counted as duplicates, so a replay is harmless. New
+    /// changes must come from the token that owns their node id and continue its numbers
+    /// (``AppDatabase/applyPushed(_:writer:declaredNode:bound:)``).
+    func push(_ request: Request, logger: Logger) async throws -> Response {
         let body = try await request.body.collect(upTo: config.maxPushBytes)
+        // The body is read before waiting, so a slow sender does not hold the gate.
+        await pushGate.enter()
+        defer { pushGate.leave() }
         let batch: PushBatch
         do {
             batch = try PushBatch(json: try JSONValue.parse(Data(body.readableBytesView)))
@@ -72,7 +86,26 @@ struct FeedAPI: Sendable {
         } catch {
             throw HubError(.badRequest, "bad_request", "body is not JSON: \(error)")
         }
-        let summary = try await database.applyRemote(batch.changes, bound: config.clockBound, materialize: false)
+        // BearerAuth let the request in, so the header holds one of the hub's tokens.
+        let token = request.headers[.authorization].map { $0.dropFirst("Bearer ".count) } ?? ""
+        let writer = TokenFingerprint.of(token)
+        var declared: String?
+        if let node = request.headers[Self.nodeHeader] {
+            guard NodeID.isValid(node) else { throw HubError(.badRequest, "bad_request", "Reld-Node: \(NodeID.rule)") }
+            declared = node
+        }
+        let summary: ApplySummary
+        do {
+            summary = try await database.applyPushed(batch.changes, writer: writer, declaredNode: declared, bound: config.clockBound)
+        } catch let error as StoreError {
+            switch error {
+            case .nodeNotYours(let node, _), .sequenceGap(let node, _, _), .sequenceExhausted(let node):
+                // Names the token by the start of its hash (what node_owners holds), never the token.
+                logger.warning("push refused", metadata: ["node": "\(node)", "token_sha256": "\(writer.prefix(12))", "error": "\(error)"])
+            default: break
+            }
+            throw error
+        }
         let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, newConflicts: summary.conflicts)
         return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request, headers: [Self.hlcHeader: "string"])
     }
@@ -84,6 +117,8 @@ struct FeedAPI: Sendable {
         // The two forms are different bodies, so they have different validators.
         let etag = "\"\(database.nodeID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
         if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+        await snapshotGate.enter()
+        defer { snapshotGate.leave() }
         let snapshot = try await database.snapshot()
         return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(snapshot.json(form)), for: request,
                                                         headers: [.eTag: etag, .cacheControl: "no-cache", Self.hlcHeader: "string"])

@@ -32,13 +32,14 @@ public struct Hub: Sendable {
 
         let router = Router()
         router.middlewares.add(HubErrorMiddleware())
-        router.middlewares.add(BearerAuth(tokens: tokens))
+        router.middlewares.add(BearerAuth(tokens: tokens, logger: logger))
         router.middlewares.add(GzipMiddleware(maxBytes: config.maxPushBytes))
         FeedAPI(database: database, config: config).register(on: router)
         let config = self.config
         let logger = self.logger
         let app = Application(
             router: router,
+            server: config.limits.server(name: "relhub", logger: logger),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in
                 // The bound port, which differs from the configured one when that is 0.

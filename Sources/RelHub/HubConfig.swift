@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelModel
+import RelService
 
 /// Everything relhub needs to run: defaults, then the config file, then flags.
 public struct HubConfig: Sendable, Equatable {
@@ -20,6 +21,8 @@ public struct HubConfig: Sendable, Equatable {
     public var maxPageSize = 5000
     /// How far ahead of the hub's clock a pushed change may be.
     public var clockBound: ClockBound = .default
+    /// Idle timeout and connection cap (`idle_timeout`, `max_connections`).
+    public var limits = ServerLimits(idleTimeoutSeconds: 30, maxConnections: 512)
 
     /// Defaults for this user: `/var/lib/relhub` as root or under systemd, else XDG state.
     public static func defaults(environment env: [String: String] = ProcessInfo.processInfo.environment) -> HubConfig {

@@ -6,7 +6,7 @@ import TOMLKit
 
 /// Reads `relhub.toml`, refusing unknown keys and bad values with the file, line and key.
 public enum HubConfigFile {
-    static let keys = ["listen", "state_dir", "token_file", "log_level", "max_push_bytes", "max_page_size", "max_clock_skew"]
+    static let keys = ["listen", "state_dir", "token_file", "log_level", "max_push_bytes", "max_page_size", "max_clock_skew", "idle_timeout", "max_connections"]
 
     /// Applies the TOML `text` (read from `path`) to `config`.
     public static func apply(text: String, path: String, to config: inout HubConfig) throws(HubConfigError) {
@@ -48,6 +48,8 @@ public enum HubConfigFile {
             case "max_clock_skew":
                 guard let n = value.int, n >= 1 else { throw fail("must be a whole number of seconds, at least 1") }
                 config.clockBound = ClockBound(maxSkewMillis: Int64(n) * 1000)
+            case _ where ServerLimits.configKeys.contains(key):
+                if let reason = config.limits.set(key, from: value.int) { throw fail(reason) }
             default:
                 throw fail("unknown key; known keys are: \(keys.joined(separator: ", "))")
             }

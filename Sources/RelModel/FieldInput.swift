@@ -32,7 +32,7 @@ public enum FieldInput {
     /// Whether the field at `path` is a list of texts (tags, parties, ...), which `--add` and
     /// `--remove` change item by item.
     public static func isTextList(_ path: String, kind: RecordKind) -> Bool {
-        guard let field = schemaField(at: path, kind: kind), case .list(let item, _, _) = field.type else { return false }
+        guard let field = schemaField(at: path, kind: kind), case .list(let item, _, _, _) = field.type else { return false }
         if case .object = item { return false }
         return true
     }
@@ -93,7 +93,7 @@ public enum FieldInput {
     public static func examples(forPath path: String, kind: RecordKind) -> [String] {
         guard let field = schemaField(at: path, kind: kind) else { return [] }
         switch field.type {
-        case .list(let item, _, _):
+        case .list(let item, _, _, _):
             if case .object = item, field.name == "actors" {
                 return ["Mali:state,Wagner Group", #"[{"name":"Mali","type":"state"}]"#]
             }
@@ -173,7 +173,7 @@ public enum FieldInput {
             case "false", "no", "0": return .bool(false)
             default: throw FieldError("", nil, "must be true or false")
             }
-        case .list(let item, _, _):
+        case .list(let item, _, _, _):
             let items = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { String($0).trimmingSpaces }
             if case .object = item, name == "actors" {
                 var actors: [JSONValue] = []

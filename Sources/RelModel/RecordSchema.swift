@@ -32,11 +32,18 @@ public enum RecordSchema {
         SchemaField("url", .text(maxLength: 2000, nonEmpty: true), nullable: true, default: .null),
         SchemaField("genre", .text(maxLength: 100, nonEmpty: true), nullable: true, default: .null),
         SchemaField("part", .oneOf(Vocabulary.sourceParts), nullable: true, default: .null),
-        SchemaField("citation_markers", .list(.text(maxLength: 50, nonEmpty: true), nonEmpty: false, unique: false), default: []),
+        SchemaField("citation_markers", .list(.text(maxLength: 50, nonEmpty: true), nonEmpty: false, unique: false, maxItems: maxListItems),
+                    default: []),
         SchemaField("quote", .text(maxLength: 20_000, nonEmpty: true), nullable: true, default: .null),
     ], check: CrossChecks.source)
 
-    static let stringList = SchemaField.ValueType.list(.text(maxLength: 200, nonEmpty: true), nonEmpty: false, unique: true)
+    /// The most items any list field holds (tags, parties, actors, related_ids, subject_areas,
+    /// citation_markers): far more than a record needs, small enough that a record stays within
+    /// a few megabytes and a push of hostile lists costs the hub little. docs/record-format.md.
+    public static let maxListItems = 1_000
+
+    static let stringList = SchemaField.ValueType.list(.text(maxLength: 200, nonEmpty: true), nonEmpty: false, unique: true,
+                                                       maxItems: maxListItems)
 
     /// Fields every record has, after `id` and `kind`.
     public static let common: [SchemaField] = [
@@ -44,8 +51,8 @@ public enum RecordSchema {
         SchemaField("category", .oneOf(Vocabulary.categories)),
         SchemaField("tags", stringList, default: []),
         SchemaField("date", .date, default: DateSpec.unknown.json),
-        SchemaField("parties", .list(.party, nonEmpty: false, unique: true), default: []),
-        SchemaField("actors", .list(actor, nonEmpty: false, unique: false), default: []),
+        SchemaField("parties", .list(.party, nonEmpty: false, unique: true, maxItems: maxListItems), default: []),
+        SchemaField("actors", .list(actor, nonEmpty: false, unique: false, maxItems: maxListItems), default: []),
         SchemaField("location", location, nullable: true, default: .null),
         SchemaField("claim_status", .oneOf(Vocabulary.claimStatuses), default: "reported"),
         SchemaField("codes", codes, default: [
@@ -53,7 +60,7 @@ public enum RecordSchema {
         ]),
         SchemaField("source", source, nullable: true, default: .null),
         SchemaField("notes", .text(maxLength: 100_000, nonEmpty: false), default: ""),
-        SchemaField("related_ids", .list(.recordID, nonEmpty: false, unique: true), default: []),
+        SchemaField("related_ids", .list(.recordID, nonEmpty: false, unique: true, maxItems: maxListItems), default: []),
     ]
 
     /// Fields only events have.
@@ -71,7 +78,8 @@ public enum RecordSchema {
         SchemaField("date_entry_into_force", .partialDate, nullable: true, default: .null),
         SchemaField("place_of_conclusion", .text(maxLength: 300, nonEmpty: true), nullable: true, default: .null),
         SchemaField("registration", .alwaysNull, nullable: true, default: .null),
-        SchemaField("alliance_obligations", .list(.oneOf(Vocabulary.allianceObligations), nonEmpty: true, unique: true),
+        SchemaField("alliance_obligations", .list(.oneOf(Vocabulary.allianceObligations), nonEmpty: true, unique: true,
+                                                            maxItems: Vocabulary.allianceObligations.count),
                     nullable: true, default: .null),
     ]
 

@@ -5,7 +5,9 @@ import OrderedCollections
 public struct SchemaField: Sendable {
     /// The shapes a value may take.
     public indirect enum ValueType: Sendable {
-        /// A string; `maxLength` counts characters.
+        /// A string; `maxLength` counts characters. The text may also take at most
+        /// ``TextLimits/bytesPerCharacter`` × `maxLength` bytes of UTF-8, and no one character may be
+        /// made of more than ``TextLimits/maxScalarsPerCharacter`` Unicode scalars (see ``TextLimits``).
         case text(maxLength: Int, nonEmpty: Bool)
         /// One string of a closed list.
         case oneOf([String])
@@ -21,8 +23,8 @@ public struct SchemaField: Sendable {
         case number(ClosedRange<Double>)
         /// `true` or `false`.
         case boolean
-        /// An array; `unique` refuses repeated items.
-        case list(ValueType, nonEmpty: Bool, unique: Bool)
+        /// An array of at most `maxItems` items; `unique` refuses repeated items.
+        case list(ValueType, nonEmpty: Bool, unique: Bool, maxItems: Int)
         /// An object with these fields, plus a check across them.
         case object([SchemaField], check: (@Sendable (OrderedDictionary<String, JSONValue>) throws(FieldError) -> Void)?)
         /// A ``DateSpec`` object, or its short text form.
@@ -71,13 +73,17 @@ enum SchemaChecker {
         switch type {
         case .text(let maxLength, let nonEmpty):
             guard let s = value.stringValue else { throw wrongType(value, "a string") }
+            // Bytes first: a cheap bound that keeps every later pass (and NFC) small.
+            try TextLimits.checkBytes(s, maxLength: maxLength)
             if nonEmpty, s.trimmingSpaces.isEmpty { throw FieldError("", value, "must not be empty") }
-            if s.count > maxLength { throw FieldError("", value, "is longer than \(maxLength) characters") }
+            try TextLimits.checkCharacters(s, maxLength: maxLength, value: value)
             if s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) {
                 throw FieldError("", value, "must not contain control characters")
             }
             // Stored in NFC whatever the source, so SQL comparisons of bytes match (see String.nfc).
-            return .string(s.nfc)
+            let nfc = s.nfc
+            try TextLimits.checkBytes(nfc, maxLength: maxLength)  // NFC may lengthen a few scripts
+            return .string(nfc)
         case .oneOf(let allowed):
             guard let s = value.stringValue else { throw wrongType(value, "one of: \(allowed.joined(separator: ", "))") }
             guard allowed.contains(s) else { throw FieldError("", value, "must be one of: \(allowed.joined(separator: ", "))") }
@@ -119,18 +125,26 @@ enum SchemaChecker {
         case .boolean:
             guard case .bool = value else { throw wrongType(value, "true or false") }
             return value
-        case .list(let itemType, let nonEmpty, let unique):
+        case .list(let itemType, let nonEmpty, let unique, let maxItems):
             guard let items = value.arrayValue else { throw wrongType(value, "an array") }
             if nonEmpty, items.isEmpty { throw FieldError("", value, "must not be empty") }
+            guard items.count <= maxItems else {
+                throw FieldError("", nil, "has \(items.count) items; at most \(maxItems) are allowed")
+            }
             var out: [JSONValue] = []
             out.reserveCapacity(items.count)
+            // Hashing the checked (canonical, NFC) items keeps the duplicate check linear.
+            var seen: [JSONValue: Int] = [:]
+            if unique { seen.reserveCapacity(items.count) }
             for (i, item) in items.enumerated() {
                 let checked: JSONValue
                 do throws(FieldError) {
                     guard !item.isNull else { throw FieldError("", item, "must not be null") }
                     checked = try check(item, type: itemType)
                 } catch { throw error.under("[\(i)]") }
-                if unique, out.contains(checked) { throw FieldError("[\(i)]", item, "is listed twice") }
+                if unique, let first = seen.updateValue(i, forKey: checked) {
+                    throw FieldError("[\(i)]", item, "is listed twice (also at [\(first)])")
+                }
                 out.append(checked)
             }
             return .array(out)

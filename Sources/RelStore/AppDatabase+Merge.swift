@@ -11,6 +11,11 @@ public struct ApplySummary: Sendable, Equatable {
     public var duplicates = 0
     /// Conflicts opened: concurrent versions of a field with different values.
     public var conflicts = 0
+    /// Changes skipped because they claim this store's own node id but are not in its log (or
+    /// differ from what it logged): only this store writes under its id, so they are a hostile
+    /// or broken feed's, or this store was restored from a backup. They are never taken as its
+    /// own history, nor allowed to raise its next change number.
+    public var claimingOwnID = 0
 
     /// An empty summary.
     public init() {}
@@ -21,11 +26,13 @@ extension AppDatabase {
     /// by stamp, concurrent losers become conflicts, and changes already here are skipped.
     ///
     /// Every change is checked first (shape, schema, clock bound); if one fails nothing is written.
-    /// `within` runs inside the same transaction, e.g. to save the pull cursor with the changes.
+    /// `within` runs inside the same transaction, e.g. to save the pull cursor with the changes;
+    /// `before` runs in it first, to refuse the batch (relhub's ownership and sequence checks).
     /// `materialize: false` skips rebuilding record rows, for a hub, which serves changes and
     /// snapshots (built from the field tables) and never reads records.
     public func applyRemote(
         _ changes: [Change], bound: ClockBound = .default, materialize: Bool = true,
+        before: (@Sendable (Database) throws -> Void)? = nil,
         within: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> ApplySummary {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -44,8 +51,14 @@ extension AppDatabase {
         let summary = try await write { db in
             var summary = ApplySummary()
             var dirty = OrderedSet<String>()
+            try before?(db)
             for change in input {
                 let value = JSONText.compact(change.value)
+                if change.node == self.nodeID {
+                    // Our own change coming back is a duplicate; anything else under our id is not ours.
+                    if try FieldState.isLogged(db, change) { summary.duplicates += 1 } else { summary.claimingOwnID += 1 }
+                    continue
+                }
                 guard try FieldState.log(db, change, value: value) else {
                     summary.duplicates += 1
                     continue
@@ -58,7 +71,7 @@ extension AppDatabase {
             try within?(db)
             return summary
         }
-        if let newest = input.map(\.hlc).max() {
+        if let newest = input.lazy.filter({ $0.node != self.nodeID }).map(\.hlc).max() {
             clock.mutex.withLock { $0.observe(newest) }
         }
         return summary

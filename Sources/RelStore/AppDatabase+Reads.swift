@@ -146,7 +146,8 @@ extension AppDatabase {
             let pushed = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'pushed_seq'") ?? 0
             // This node numbers its changes 1, 2, 3... with no gaps, so no need to count rows.
             let last = try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [self.nodeID]) ?? 0
-            let pending = Int(max(0, last - pushed))
+            let (behind, overflow) = last.subtractingReportingOverflow(pushed)
+            let pending = overflow ? 0 : Int(max(0, behind))
             return (counts, deleted, pending)
         }
         var size: Int64 = 0

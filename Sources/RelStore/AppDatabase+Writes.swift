@@ -46,13 +46,9 @@ extension AppDatabase {
                 case .null?, nil: items = []
                 default: throw ValidationError(field: field, value: nil, reason: "is not a list; items can be added to and removed from lists only")
                 }
-                for item in removals[field] ?? [] {
-                    guard let at = items.firstIndex(of: item) else {
-                        throw StoreError.notInList(id: id, field: field, item: JSONText.compact(item))
-                    }
-                    items.remove(at: at)
+                items = try Self.listEdit(items, removing: removals[field] ?? [], adding: additions[field] ?? []) { item in
+                    StoreError.notInList(id: id, field: field, item: JSONText.compact(item))
                 }
-                for item in additions[field] ?? [] where !items.contains(item) { items.append(item) }
                 edits[field] = .array(items)
             }
             let updated = try RecordValidator.applying(edits, to: current.record)
@@ -64,6 +60,35 @@ extension AppDatabase {
             try self.save(db, updated, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
             return updated
         }
+    }
+
+    /// `items` less one occurrence of each of `removals` (each must be there, else `missing`
+    /// names it), plus each of `additions` not there already, in order. Linear: counted by hash,
+    /// not searched item by item, as a list may be long.
+    static func listEdit(_ items: [JSONValue], removing removals: [JSONValue], adding additions: [JSONValue],
+                         missing: (JSONValue) -> StoreError) throws -> [JSONValue] {
+        var toRemove: [JSONValue: Int] = [:]
+        for item in removals { toRemove[item, default: 0] += 1 }
+        var present: [JSONValue: Int] = [:]
+        for item in items where toRemove[item] != nil { present[item, default: 0] += 1 }
+        // The first removal that finds too few copies is the one a search would have failed on.
+        var asked: [JSONValue: Int] = [:]
+        for item in removals {
+            asked[item, default: 0] += 1
+            if asked[item]! > present[item, default: 0] { throw missing(item) }
+        }
+        var out: [JSONValue] = []
+        out.reserveCapacity(items.count + additions.count)
+        for item in items {
+            if let n = toRemove[item], n > 0 {
+                toRemove[item] = n - 1
+                continue
+            }
+            out.append(item)
+        }
+        var kept = Set(out)
+        for item in additions where kept.insert(item).inserted { out.append(item) }
+        return out
     }
 
     /// Deletes a record, keeping a tombstone (and its last values) so the deletion can sync.
@@ -168,9 +193,17 @@ struct ChangeWriter {
         try write(recordID, field, value, hlc, bases: FieldState.heads(db, recordID, field))
     }
 
+    /// The number after `seq`, or an error once the wire's bound (or `Int64`) is reached: a log
+    /// holding such a number came from a faulty store, and trapping would stop reld for good.
+    private func after(_ seq: Int64) throws -> Int64 {
+        let (next, overflow) = seq.addingReportingOverflow(1)
+        guard !overflow, next <= Change.maxNodeSeq else { throw StoreError.sequenceExhausted(node: node) }
+        return next
+    }
+
     private mutating func write(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp, bases: [Stamp]) throws {
-        let seq = try nextSeq ?? (Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0) + 1
-        nextSeq = seq + 1
+        let seq = try nextSeq ?? after(Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [node]) ?? 0)
+        nextSeq = try after(seq)
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
         let text = JSONText.compact(value)
         try FieldState.log(db, change, value: text)

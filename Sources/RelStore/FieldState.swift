@@ -55,6 +55,20 @@ enum FieldState {
         return true
     }
 
+    /// Whether the log holds `change`: same node and number, with the same stamp and place (what
+    /// ``log(_:_:value:)`` takes for the same change delivered again).
+    static func isLogged(_ db: Database, _ change: Change) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
+            """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? false
+    }
+
+    /// Whether the log has a change numbered `nodeSeq` by `node`, whatever its content.
+    static func hasNumber(_ db: Database, node: String, nodeSeq: Int64) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM changes WHERE node = ? AND node_seq = ?"),
+                          arguments: [node, nodeSeq]) ?? false
+    }
+
     /// Whether a known change lists `stamp` among the versions it replaced.
     static func isSuperseded(_ db: Database, _ recordID: String, _ field: String, _ stamp: Stamp) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: """

@@ -101,6 +101,17 @@ extension AppDatabase {
             // Text is stored in NFC from this version on; rewrite what earlier ones stored as typed.
             try normalizeStoredText(db)
         }
+        migrator.registerMigration("v4-node-owners") { db in
+            try db.execute(sql: """
+                -- relhub: which token (by its SHA-256, never the token) owns each node id, bound
+                -- by the first push of new changes under it; empty in a reld store.
+                CREATE TABLE node_owners (
+                    node TEXT PRIMARY KEY NOT NULL,
+                    token_sha256 TEXT NOT NULL,
+                    bound_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -30,10 +30,22 @@ public final class StateDirectory: Sendable {
         } catch {
             throw StoreError.stateDirectory(path: path, reason: "cannot create it: \(Self.reason(error, path))")
         }
+        if let problem = DirectorySafety.problem(path) {
+            throw StoreError.stateDirectory(path: path, reason: problem)
+        }
         let lockPath = path + "/\(name).lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // O_NOFOLLOW: a symlink planted here must not make reld truncate the file it points to.
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
+            if errno == ELOOP {
+                throw StoreError.stateDirectory(path: path, reason: "\(lockPath) is a symbolic link, which \(name) never follows; remove it")
+            }
             throw StoreError.stateDirectory(path: path, reason: "cannot open \(FileProblem(path: lockPath, errno: errno, writing: true))")
+        }
+        let database = path + "/\(name).sqlite"
+        if let link = [database, database + "-wal", database + "-shm"].first(where: DirectorySafety.isSymlink) {
+            close(fd)
+            throw StoreError.stateDirectory(path: path, reason: "\(link) is a symbolic link, which \(name) never follows; remove it")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?

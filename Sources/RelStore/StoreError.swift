@@ -35,6 +35,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case clockAhead(ClockAheadError)
     /// A node sent a change under a number it had used for another change.
     case reusedSequence(node: String, nodeSeq: Int64)
+    /// A push carries new changes under a node id that another token wrote first (relhub).
+    case nodeNotYours(node: String, nodeSeq: Int64)
+    /// A push skips numbers of a node's sequence: the hub's next for that node is `expected`.
+    case sequenceGap(node: String, nodeSeq: Int64, expected: Int64)
+    /// This node's change numbers are used up (its log holds the largest one): no more writes.
+    case sequenceExhausted(node: String)
     /// A record's field has no open conflict to resolve.
     case noConflict(id: String, field: String)
     /// `resolve --take local|remote` does not name exactly one version.
@@ -73,6 +79,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(error); nothing of the batch was applied"
         case .reusedSequence(let node, let nodeSeq):
             "node \(node) sent change \(nodeSeq) again with other content: its store was restored from a backup or copied from another machine; nothing of the batch was applied. Stop that reld, export its records, and start it on a fresh state directory, then import them"
+        case .nodeNotYours(let node, let nodeSeq):
+            "change \(nodeSeq) of node \(node) was refused: that node id belongs to another of this hub's tokens (the one that pushed its changes first); nothing of the batch was applied. Each reld pushes only its own node id; if this is that node, it was given another token: see docs/sync-protocol.md, \"Node ownership\""
+        case .sequenceGap(let node, let nodeSeq, let expected):
+            "change \(nodeSeq) of node \(node) was refused: that node's next number here is \(expected), and a node's numbers may not skip; nothing of the batch was applied. Push the node's changes in order, from \(expected)"
+        case .sequenceExhausted(let node):
+            "node \(node) has used up its change numbers (its log holds change \(Change.maxNodeSeq) or a larger one, which no reld writes: a faulty store or a hostile feed); nothing was written. Export the records, and start reld on a fresh state directory, then import them"
         case .noConflict(let id, let field):
             "record \(id) has no open conflict on field \(field); relctl conflicts lists the open ones"
         case .ambiguousChoice(let id, let field, let reason):

@@ -64,8 +64,10 @@ public final class FeedClient: Sendable {
         }
     }
 
-    /// `POST /v1/changes` with a batch, gzip-compressed.
-    public func push(_ batch: PushBatch) async throws(FeedError) -> PushResult {
+    /// `POST /v1/changes` with a batch, gzip-compressed. `node` is this replica's own node id,
+    /// sent as `Reld-Node` so that the hub binds only that id to our token, not the ids of
+    /// others' changes we relay after a feed reset; hubs of version 0.2.0 or earlier ignore it.
+    public func push(_ batch: PushBatch, node: String? = nil) async throws(FeedError) -> PushResult {
         let url = settings.url.string + "/v1/changes"
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -76,6 +78,7 @@ public final class FeedClient: Sendable {
             request.headers.add(name: "Content-Encoding", value: "gzip")
         }
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let node { request.headers.add(name: "Reld-Node", value: node) }
         request.body = .bytes(body)
         let (_, json) = try await exchange(request, url: url)
         do { return try PushResult(json: json) } catch { throw FeedError.badResponse(url: url, reason: "\(error.path): \(error.reason)") }
@@ -121,7 +124,11 @@ public final class FeedClient: Sendable {
         switch response.status.code {
         case 304: return (response, .null)
         case 200..<300: break
-        case 401, 403: throw .unauthorized(url: url, status: Int(response.status.code))
+        case 401, 403:
+            // 403 node_not_yours accepts the token but not our node id: its message says what to do.
+            let code = (try? JSONValue.parse(String(buffer: body)))?["error"]?["code"]?.stringValue
+            guard code == "node_not_yours" else { throw .unauthorized(url: url, status: Int(response.status.code)) }
+            fallthrough
         default:
             let message = (try? JSONValue.parse(String(buffer: body)))?["error"]?["message"]?.stringValue
                 ?? response.status.reasonPhrase

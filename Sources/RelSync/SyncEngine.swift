@@ -71,6 +71,8 @@ public actor SyncEngine {
     private var waitGeneration = 0
     private var nudged = false
     private var stopped = false
+    /// Whether this run has logged that the feed sent changes under this node's id.
+    private var warnedOwnID = false
 
     /// Creates an engine for `settings` over `database`.
     public init(database: AppDatabase, settings: FeedSettings, logger: Logger) {
@@ -247,6 +249,7 @@ public actor SyncEngine {
                 report.pulled += summary.applied
                 report.conflicts += summary.conflicts
                 report.pages += 1
+                warnClaimingOwnID(summary)
                 progress = report
                 (cursor, etag, feedID) = (page.next, nil, page.feedID)
                 if !page.more { return }
@@ -261,7 +264,7 @@ public actor SyncEngine {
             let (batch, mark) = try await store { try await self.database.changesToPush(limit: limit) }
             guard !batch.isEmpty else { return }
             do {
-                _ = try await client.push(PushBatch(changes: batch))
+                _ = try await client.push(PushBatch(changes: batch), node: database.nodeID)
             } catch .status(_, 413, _, _) where size > 1 {
                 // Larger than the feed takes (big values): send smaller batches.
                 size = max(1, size / 4)
@@ -287,8 +290,19 @@ public actor SyncEngine {
             report.pulled = summary.applied
             report.conflicts = summary.conflicts
             report.pages = 1
+            warnClaimingOwnID(summary)
         }
         return report
+    }
+
+    /// Says once per run, in the log, that the feed sent changes under this node's id that it
+    /// never wrote (they were skipped): a hostile or broken peer or hub, or this store was
+    /// restored from a backup. Sync goes on; repeating it every round would drown the log.
+    private func warnClaimingOwnID(_ summary: ApplySummary) {
+        guard summary.claimingOwnID > 0, !warnedOwnID else { return }
+        warnedOwnID = true
+        logger.warning("the feed sent changes under this node's id that this node never wrote; they were skipped (see docs/sync-protocol.md, \"Node ownership\"). If this store was restored from a backup, start reld on a fresh state directory and import an export",
+                       metadata: ["feed": "\(settings.url)", "node": "\(database.nodeID)", "skipped": "\(summary.claimingOwnID)"])
     }
 
     private func store<T>(_ body: () async throws -> T) async throws(FeedError) -> T {

@@ -212,6 +212,12 @@ func connectUnix(_ path: String) throws -> Int32 {
 func rawExchange(_ path: String, _ bytes: [UInt8], timeout: Int = 5) throws -> String {
     let fd = try connectUnix(path)
     defer { close(fd) }
+    return exchange(fd, bytes, timeout: timeout)
+}
+
+/// Sends `bytes` on the connected socket `fd` and reads until the peer closes or `timeout`
+/// seconds pass (Unix or TCP alike).
+func exchange(_ fd: Int32, _ bytes: [UInt8], timeout: Int = 5) -> String {
     var tv = timeval(tv_sec: timeout, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))

@@ -85,8 +85,8 @@ import RelDaemon
         #expect(e.file == path)
         #expect(e.line == 3)
         #expect(e.key == "socket_path")
-        #expect(e.reason == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]")
-        #expect(e.description == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, and the table [sync]"#)
+        #expect(e.reason == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]")
+        #expect(e.description == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"#)
     }
 
     @Test func aMissingSocketGroupIsRefusedWithTheFix() throws {

@@ -15,7 +15,7 @@ import Testing
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("# ") && ($0.contains(" = ") || $0.hasPrefix("# [")) }
             .map { String($0.dropFirst(2)) }
         let keys = lines.filter { !$0.hasPrefix("[") }
-        #expect(keys.count == 13, "every key appears once, commented out: \(keys)")
+        #expect(keys.count == 15, "every key appears once, commented out: \(keys)")
         #expect(lines.filter { $0.hasPrefix("[") } == ["[sync]"])
         let environment = ["STATE_DIRECTORY": "/var/lib/reld", "RUNTIME_DIRECTORY": "/run/reld", "HOME": "/root"]
         var config = DaemonConfig.defaults(environment: environment)

@@ -526,7 +526,7 @@ def run_checks(seed):
     # -- 405, with Allow = the methods the spec lists for the path
     for method, path in [("PUT", "/v1/records"), ("DELETE", "/v1/status"), ("POST", "/v1/export"),
                          ("GET", "/v1/import"), ("POST", "/v1/records/mlru-e01"), ("PUT", "/v1/records/mlru-e01"),
-                         ("OPTIONS", "/v1/status"), ("HEAD", "/v1/export"), ("GET", "/v1/sync"),
+                         ("OPTIONS", "/v1/status"), ("HEAD", "/v1/sync"), ("GET", "/v1/sync"),
                          ("POST", "/v1/conflicts"), ("POST", "/v1/snapshot"),
                          ("GET", "/v1/records/mlru-e01/resolve"), ("DELETE", "/v1/records/mlru-e01/restore")]:
         a = request(method, path, 405)

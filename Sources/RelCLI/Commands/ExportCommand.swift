@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RelControlAPI
 import RelFiles
+import RelModel
 
 /// `relctl export [--feed] [--output FILE]`
 struct ExportCommand: AsyncParsableCommand {
@@ -21,8 +22,12 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Write a snapshot feed document rather than plain records.")
     var feed = false
 
+    @Option(help: ArgumentHelp("Permission bits of the --output file, in octal; the default keeps the ledger private to you, as the database is.", valueName: "mode"))
+    var mode: String = "0600"
+
     func run() async throws {
         try checkOutput()
+        let permissions = try parsedMode()
         // `-o -` is standard output, as `import -` reads standard input.
         let output = output == "-" ? nil : output
         Interrupt.message = "interrupted: the export was abandoned; nothing was written" + (output.map { " (\($0) was not touched)" } ?? "")
@@ -35,7 +40,7 @@ struct ExportCommand: AsyncParsableCommand {
             // Atomic: a failed or interrupted export never leaves a half-written file behind,
             // nor (interrupts held back until the rename) a temporary file beside it.
             try Interrupt.holding { () throws(FileProblem) in
-                try PlainFile.writeAtomically(data, to: output)
+                try PlainFile.writeAtomically(data, to: output, permissions: permissions)
                 Interrupt.message = "interrupted: the export was written to \(output) completely all the same"
             }
         } catch {
@@ -55,6 +60,14 @@ extension ExportCommand {
         if let words = FileProblem.words(forWriting: output) {
             throw CLIError(.usage, "--output \(output): cannot write it: \(words)", code: JSONErrorOutput.Code.fileUnwritable)
         }
+    }
+
+    /// `--mode` as permission bits: octal, 0 to 0777, and only with a file to write.
+    func parsedMode() throws -> mode_t {
+        guard let bits = mode_t(mode, radix: 8), bits <= 0o777, !mode.isEmpty, mode.allSatisfy(\.isNumber) else {
+            throw CLIError(.usage, "--mode \(JSONText.quoted(mode)): must be octal permission bits such as 0600 or 0644")
+        }
+        return bits
     }
 
     /// A failed write: a full disk is the machine's state (1), anything else the path given (2).

@@ -27,9 +27,9 @@ extension Change {
             guard case .string(let s)? = o[key], valid(s) else { throw FieldError(key, o[key], rule) }
             return s
         }
-        func integer(_ key: String, min: Int64) throws(FieldError) -> Int64 {
-            guard case .int(let i)? = o[key], i >= min else {
-                throw FieldError(key, o[key], "must be an integer of at least \(min)")
+        func integer(_ key: String, _ range: ClosedRange<Int64>) throws(FieldError) -> Int64 {
+            guard case .int(let i)? = o[key], range.contains(i) else {
+                throw FieldError(key, o[key], "must be an integer from \(range.lowerBound) to \(range.upperBound)")
             }
             return i
         }
@@ -37,7 +37,7 @@ extension Change {
             throw FieldError(key, nil, "unknown member of a change; known members are: \(Self.wireKeys.joined(separator: ", "))")
         }
         let node = try string("node", NodeID.isValid, NodeID.rule)
-        let nodeSeq = try integer("node_seq", min: 1)
+        let nodeSeq = try integer("node_seq", 1...Self.maxNodeSeq)
         let recordID = try string("record_id", RecordID.isValid, RecordID.rule)
         let field = try string("field", { !$0.isEmpty && $0.utf8.count <= 64 }, "must be a field name")
         guard let value = o["value"] else { throw FieldError("value", nil, "is required") }
@@ -62,6 +62,12 @@ extension Change {
         self.init(recordID: recordID, field: field, value: value, hlc: HLCTimestamp(rawValue: hlc),
                   node: node, nodeSeq: nodeSeq, bases: bases)
     }
+
+    /// The largest `node_seq` a change may carry: 2^53, which a JSON number holds exactly in
+    /// every reader (JavaScript, jq). A node writing a million changes a day takes 24 million
+    /// years to reach it, and a bound this far below `Int64.max` keeps `node_seq + 1` from
+    /// overflowing wherever it is computed.
+    public static let maxNodeSeq: Int64 = 1 << 53
 
     /// More bases than this is not something reld writes (a resolve names every head of a field).
     public static let maxBases = 1000

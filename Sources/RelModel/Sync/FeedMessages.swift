@@ -34,10 +34,16 @@ public struct FeedPage: Sendable, Equatable {
         guard case .string(let feedID)? = o["feed_id"], NodeID.isValid(feedID) else {
             throw FieldError("feed_id", o["feed_id"], NodeID.rule)
         }
-        guard case .int(let next)? = o["next"], next >= 0 else { throw FieldError("next", o["next"], "must be a non-negative integer") }
+        guard case .int(let next)? = o["next"], (0...Self.maxCursor).contains(next) else {
+            throw FieldError("next", o["next"], "must be an integer from 0 to \(Self.maxCursor)")
+        }
         guard case .bool(let more)? = o["more"] else { throw FieldError("more", o["more"], "must be true or false") }
         self.init(feedID: feedID, changes: try Self.changes(o["changes"]), next: next, more: more)
     }
+
+    /// The largest cursor a page may name: a feed's positions count its changes, so 2^53 is
+    /// out of reach, and a cursor no larger can be compared and stepped without overflow.
+    public static let maxCursor: Int64 = 1 << 53
 
     /// Reads a `changes` array, naming the index of a bad change.
     static func changes(_ value: JSONValue?) throws(FieldError) -> [Change] {

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// Idle and half-finished connections cannot use up relhub's or reld's descriptors: each server
+/// runs under a low descriptor limit with a short `idle_timeout` and a small `max_connections`,
+/// and the test holds more idle connections than either allows.
+@Suite("Connection limits", .serialized)
+struct ConnectionLimitTests {
+    static let health = "GET /v1/health HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n"
+
+    /// relhub under `ulimit -n 64`, with `settings` in its config file.
+    static func limitedHub(_ dir: TempDir, _ settings: String) throws -> ServerProcess {
+        let token = try Hub.makeToken(in: dir)
+        let config = dir.file("relhub.toml")
+        try settings.write(toFile: config, atomically: true, encoding: .utf8)
+        return try ServerProcess(
+            dir: dir, name: "relhub", executable: "/usr/bin/prlimit",
+            arguments: ["--nofile=64:64", Binaries.relhub, "--config", config, "--listen", "127.0.0.1:0",
+                        "--state-dir", dir.file("hub"), "--token-file", token]
+        ) { log in
+            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
+                  let text = line.split(separator: ":").last else { return nil }
+            return Int(text.prefix { $0.isNumber })
+        }
+    }
+
+    @Test func connectionsPastTheCapAreRefusedAndIdleOnesClosed() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let hub = try Self.limitedHub(dir, "idle_timeout = 2\nmax_connections = 16\n")
+        defer { hub.stop() }
+
+        // 16 idle connections (nothing sent), one with half a header, one after a finished
+        // keep-alive request: all hold a place.
+        var held = try (0..<16).map { _ in try connectTCP(port: hub.port) }
+        defer { held.forEach { close($0) } }
+        usleep(200_000)  // let the server accept them; what is measured below is bounded by time anyway
+
+        // Past the cap: a clear 503, not a hang and not a dead server.
+        let start = cpuTicks(hub.pid)
+        var refused = 0
+        for _ in 0..<30 {
+            let answer = try tcpRequest(port: hub.port, Self.health, timeout: 5)
+            if answer.hasPrefix("HTTP/1.1 503") { refused += 1 }
+            #expect(answer.hasPrefix("HTTP/1.1 503") || answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+        }
+        #expect(refused > 0)
+        #expect(answer503MentionsLimit(try tcpRequest(port: hub.port, Self.health)))
+
+        // The idle ones are closed after idle_timeout (2 s), which frees places again.
+        for fd in held { #expect(closedByPeer(fd, within: 6)) }
+        held.forEach { close($0) }
+        held = []
+        let used = cpuTicks(hub.pid) - start
+        #expect(used < 300, "relhub used \(used) ticks of CPU while refusing")
+        #expect(try tcpRequest(port: hub.port, Self.health).hasPrefix("HTTP/1.1 200"))
+
+        // Half a header, and a keep-alive connection after one request, are closed too.
+        let half = try connectTCP(port: hub.port)
+        defer { close(half) }
+        _ = send(half, "GET /v1/health HTTP/1.1\r\nHo", 27, Int32(MSG_NOSIGNAL))
+        let kept = try connectTCP(port: hub.port)
+        defer { close(kept) }
+        let request = "GET /v1/health HTTP/1.1\r\nHost: hub\r\n\r\n"
+        _ = send(kept, request, request.utf8.count, Int32(MSG_NOSIGNAL))
+        #expect(closedByPeer(half, within: 6))
+        #expect(closedByPeer(kept, within: 6))
+    }
+
+    private func answer503MentionsLimit(_ answer: String) -> Bool {
+        !answer.hasPrefix("HTTP/1.1 503") || (answer.contains("too_many_connections") && answer.contains("Connection: close"))
+    }
+
+    @Test func runningOutOfDescriptorsDoesNotSpinTheCPU() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        // A cap above the descriptor limit: accept(2) fails with EMFILE, and must back off.
+        let hub = try Self.limitedHub(dir, "idle_timeout = 2\nmax_connections = 1000\n")
+        defer { hub.stop() }
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        for _ in 0..<80 { if let fd = try? connectTCP(port: hub.port) { held.append(fd) } }
+        let start = cpuTicks(hub.pid)
+        usleep(1_000_000)
+        let used = cpuTicks(hub.pid) - start
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        #expect(used < ticks / 2, "relhub used \(used) of \(ticks) ticks in one second with its descriptors used up")
+        // Once the idle connections time out, it serves again.
+        held.forEach { close($0) }
+        held = []
+        let deadline = Date().addingTimeInterval(10)
+        var answer = ""
+        while Date() < deadline, !answer.hasPrefix("HTTP/1.1 200") {
+            answer = (try? tcpRequest(port: hub.port, Self.health, timeout: 2)) ?? ""
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)\n\(hub.log)")
+    }
+
+    @Test func reldRefusesConnectionsPastItsCap() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let config = dir.file("reld.toml")
+        try "idle_timeout = 2\nmax_connections = 8\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let reld = try Daemon(dir: dir, extraArguments: ["--config", config])
+        defer { _ = try? reld.stop(SIGKILL) }
+        var held = try (0..<8).map { _ in try connectUnix(reld.socket) }
+        defer { held.forEach { close($0) } }
+        usleep(200_000)
+        let answer = try rawExchange(reld.socket, Array("GET /v1/status HTTP/1.1\r\nHost: reld\r\nConnection: close\r\n\r\n".utf8))
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer)\n\(reld.log)")
+        #expect(answer.contains("too_many_connections"))
+        for fd in held { #expect(closedByPeer(fd, within: 6)) }
+        held.forEach { close($0) }
+        held = []
+        #expect(try reld.relctl("status").status == 0)
+    }
+}
