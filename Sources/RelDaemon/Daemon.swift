@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Hummingbird
 import Logging
+import RelControlAPI
 import RelService
 import RelStore
 import RelSync
@@ -40,7 +41,11 @@ public struct Daemon: Sendable {
         let logger = self.logger
         let app = Application(
             router: router,
-            server: config.limits.server(name: "reld", logger: logger, additionalChannelHandlers: { [ParseErrorAnswer()] }),
+            server: config.limits.server(name: "reld", logger: logger, errorBody: { message in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                return Array((try? encoder.encode(ErrorResponse(APIErrorBody(code: "bad_request", message: message)))) ?? Data())
+            }),
             configuration: .init(address: .unixDomainSocket(path: config.socketPath), serverName: nil),
             onServerRunning: { _ in
                 do {

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Hummingbird
 import Logging
+import RelModel
 import RelService
 import RelStore
 import ServiceLifecycle
@@ -39,7 +40,9 @@ public struct Hub: Sendable {
         let logger = self.logger
         let app = Application(
             router: router,
-            server: config.limits.server(name: "relhub", logger: logger),
+            server: config.limits.server(name: "relhub", logger: logger, errorBody: { message in
+                Array(JSONText.compact(JSONValue.object(["error": .object(["code": .string("bad_request"), "message": .string(message)])])).utf8)
+            }),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in
                 // The bound port, which differs from the configured one when that is 0.

@@ -118,6 +118,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.file("s")), "nothing was started")
     }
 
+    /// relhub answers a request past its parser's 80 KiB with its JSON error too.
+    @Test func relhubAnswersAnUnreadableRequestWithJSON() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let hub = try Hub.start(dir: dir, tokenFile: try Hub.makeToken(in: dir))
+        defer { hub.stop() }
+        let fd = try connectTCP(port: hub.port)
+        defer { close(fd) }
+        let huge = exchange(fd, "GET /v1/changes?since=\(String(repeating: "1", count: 90_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(huge.hasPrefix("HTTP/1.1 400"), "\(huge.prefix(300))")
+        #expect(huge.contains("application/json") && huge.contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the request line and headers are larger than relhub reads (80 KiB)"),
+                "\(huge.prefix(600))")
+    }
+
     @Test func aTakenPortOrSocketIsSaidPlainly() throws {
         let dir = try TempDir()
         defer { dir.remove() }

@@ -42,13 +42,17 @@ public struct ServerLimits: Sendable, Equatable {
         return nil
     }
 
-    /// The HTTP/1.1 server with these limits, the request framing rules, and `handlers` after them.
+    /// The HTTP/1.1 server with these limits, the request framing rules, a JSON answer to
+    /// requests the parser cannot read (`errorBody` writes the server's error document for a
+    /// message), and `handlers` after them.
     public func server(
         name: String, logger: Logger,
+        errorBody: @escaping @Sendable (_ message: String) -> [UInt8],
         additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
     ) -> HTTPServerBuilder {
         let configuration = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestFraming(server: name)] + additionalChannelHandlers(),
+            additionalChannelHandlers: [ParseErrorAnswer(server: name, body: errorBody), RequestFraming(server: name)]
+                + additionalChannelHandlers(),
             idleTimeout: TimeAmount.seconds(Int64(idleTimeoutSeconds)))
         let limits = self
         return HTTPServerBuilder { responder in
