@@ -47,7 +47,8 @@ public struct Daemon: Sendable {
                 return Array((try? encoder.encode(ErrorResponse(APIErrorBody(code: "bad_request", message: message)))) ?? Data())
             }),
             configuration: .init(address: .unixDomainSocket(path: config.socketPath), serverName: nil),
-            onServerRunning: { _ in
+            onServerRunning: { channel in
+                await AcceptPause.install(on: channel, server: "reld", logger: logger)
                 do {
                     try SocketGuard.setAccess(config.socketPath, mode: config.socketMode, group: config.socketGroup)
                 } catch {

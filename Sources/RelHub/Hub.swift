@@ -45,6 +45,7 @@ public struct Hub: Sendable {
             }),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in
+                await AcceptPause.install(on: channel, server: "relhub", logger: logger)
                 // The bound port, which differs from the configured one when that is 0.
                 let port = channel.localAddress?.port ?? config.port
                 logger.info("ready", metadata: ["listen": "\(config.host):\(port)"])

@@ -178,6 +178,21 @@ import Testing
         try Background(["-qec", commandLine, "/dev/null"], dir: dir, name: name, executable: "/usr/bin/script")
     }
 
+    /// The first process below `pid` (at any depth) whose command name is `name`.
+    static func descendant(of pid: Int32, named name: String) -> Int32? {
+        var queue = [pid]
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            let children = (try? String(contentsOfFile: "/proc/\(next)/task/\(next)/children", encoding: .utf8)) ?? ""
+            for child in children.split(separator: " ").compactMap({ Int32($0) }) {
+                let command = (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) ?? ""
+                if command.trimmingCharacters(in: .whitespacesAndNewlines) == name { return child }
+                queue.append(child)
+            }
+        }
+        return nil
+    }
+
     @Test func progressIsDrawnOnATerminalOnly() throws {
         try withDaemon { d in
             let file = try Self.generated(3_000, in: d.dir)
@@ -223,9 +238,9 @@ import Testing
                 ((try? String(contentsOfFile: session.stdout, encoding: .utf8)) ?? "").contains("waiting for reld")
                     || !session.process.isRunning
             }
-            // relctl runs under `script`: interrupt relctl itself, as Ctrl-C would.
-            let children = (try? String(contentsOfFile: "/proc/\(session.pid)/task/\(session.pid)/children", encoding: .utf8)) ?? ""
-            let relctl = try #require(children.split(separator: " ").compactMap { Int32($0) }.first)
+            // relctl runs under `script`, perhaps below a shell (`sh -c` when SHELL is unset):
+            // interrupt relctl itself, as Ctrl-C would.
+            let relctl = try #require(Self.descendant(of: session.pid, named: "relctl"))
             kill(relctl, SIGINT)
             let out = try session.finish()
             #expect(out.status == 130, "\(out.stdout)")
