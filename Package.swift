@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // Records, validation, clocks and (later) merge rules: pure Swift, no I/O.
@@ -64,11 +65,16 @@ let package = Package(
         .target(
             name: "RelService",
             dependencies: [
-                "RelFiles",
+                "RelModel", "RelFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -79,12 +85,13 @@ let package = Package(
             name: "RelDaemon",
             dependencies: [
                 "RelModel", "RelStore", "RelControlAPI", "RelSync", "RelService", "RelFiles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
@@ -98,12 +105,10 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "reld",
-            dependencies: ["RelDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        .executableTarget(name: "reld", dependencies: ["RelDaemon"]),
         .executableTarget(name: "relctl", dependencies: ["RelCLI"]),
         // The team's feed server: relhub.
         .target(
@@ -113,6 +118,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,22 +128,55 @@ let package = Package(
         ),
         .executableTarget(name: "relhub", dependencies: ["RelHub"]),
         // Fuzz/ holds inputs found or written while fuzzing, read by path from FuzzRegressionTests.
-        .testTarget(name: "RelModelTests", dependencies: ["RelModel"], exclude: ["Fuzz"]),
+        .testTarget(
+            name: "RelModelTests",
+            dependencies: ["RelModel", .product(name: "OrderedCollections", package: "swift-collections")],
+            exclude: ["Fuzz"]
+        ),
+        // Fixtures/ holds stores written by earlier builds (and what wrote them), read by path.
         .testTarget(
             name: "RelStoreTests",
             dependencies: [
                 "RelStore", "RelModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "RelDaemonTests",
+            dependencies: [
+                "RelDaemon", "RelControlAPI", "RelService", "RelSync", "RelModel", "RelStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "RelDaemonTests", dependencies: ["RelDaemon", "RelControlAPI", "RelService", "RelSync", "RelModel"]),
-        .testTarget(name: "RelCLITests", dependencies: ["RelCLI", "RelControlAPI"], resources: [.copy("Golden")]),
-        .testTarget(name: "RelSyncTests", dependencies: ["RelSync"]),
+        .testTarget(
+            name: "RelCLITests",
+            dependencies: [
+                "RelCLI", "RelControlAPI", "RelDaemon", "RelHub", "RelModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "RelSyncTests",
+            dependencies: ["RelSync", "RelStore", "RelModel", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "RelFilesTests", dependencies: ["RelFiles"]),
         .testTarget(
             name: "RelHubTests",
-            dependencies: ["RelHub", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "RelHub", "RelModel", "RelService", "RelStore",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"], exclude: ["Fuzz"]),
     ]

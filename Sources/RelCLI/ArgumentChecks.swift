@@ -17,8 +17,9 @@ struct ArgumentChecks {
         var table: [String: [String: Bool]] = [:]
         var shared: Set<String>?
         if let data = command._dumpHelp().data(using: .utf8),
-           let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-           let info = root["command"] as? [String: Any] {
+            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let info = root["command"] as? [String: Any]
+        {
             for sub in [info] + (info["subcommands"] as? [[String: Any]] ?? []) {
                 let name = sub["commandName"] as? String == info["commandName"] as? String ? "" : sub["commandName"] as? String ?? ""
                 var options: [String: Bool] = [:]
@@ -52,7 +53,8 @@ struct ArgumentChecks {
             let a = arguments[i]
             if a == "--" { return out + arguments[i...] }
             if a.hasPrefix("--"), !a.contains("="), takesValue.contains(String(a.dropFirst(2))), i + 1 < arguments.count,
-               Self.isNegativeNumber(arguments[i + 1]) {
+                Self.isNegativeNumber(arguments[i + 1])
+            {
                 out.append(a + "=" + arguments[i + 1])
                 i += 2
                 continue

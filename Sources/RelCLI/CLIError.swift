@@ -1,4 +1,5 @@
 import RelControlAPI
+import RelModel
 
 /// A failure relctl reports, with the exit status that tells scripts what kind it was.
 public struct CLIError: Error, Sendable, CustomStringConvertible {
@@ -28,19 +29,23 @@ public struct CLIError: Error, Sendable, CustomStringConvertible {
     public init(_ status: Status, _ message: String, code: String? = nil, answer: APIErrorBody? = nil) {
         self.status = status
         description = message
-        self.code = code ?? answer?.code ?? status.defaultCode
+        self.code = code ?? answer?.code ?? status.defaultCode.rawValue
         self.answer = answer
+    }
+
+    /// Creates an error with one of relctl's own codes (docs/relctl-json.md).
+    public init(_ status: Status, _ message: String, code: WireErrorCode, answer: APIErrorBody? = nil) {
+        self.init(status, message, code: code.rawValue, answer: answer)
     }
 }
 
 extension CLIError.Status {
     /// The code of an error relctl found itself, when nothing more precise applies.
-    var defaultCode: String {
-        switch rawValue {
-        case 2: "usage"
-        case 3: "unreachable"
-        case 130: "interrupted"
-        default: "failed"
+    var defaultCode: WireErrorCode {
+        switch self {
+        case .usage: .usage
+        case .unreachable: .unreachable
+        case .refused: .failed
         }
     }
 }

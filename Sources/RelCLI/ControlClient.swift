@@ -24,9 +24,11 @@ struct ControlClient {
     /// `invalidInput` is the exit status when reld finds the request's content invalid (400, 422):
     /// a usage error (2) for requests built from the command line, `.refused` (1) when the
     /// content is a file's (import).
-    func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
-              timeout: TimeAmount = .seconds(60), invalidInput: CLIError.Status = .usage,
-              showsWaiting: Bool = true, onChunk: (@Sendable (ByteBuffer) -> Void)? = nil) async throws -> Data {
+    func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+        timeout: TimeAmount = .seconds(60), invalidInput: CLIError.Status = .usage,
+        showsWaiting: Bool = true, onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+    ) async throws -> Data {
         var uri = path
         if !query.isEmpty {
             uri += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
@@ -34,7 +36,10 @@ struct ControlClient {
         // reld's HTTP parser takes 80 KiB of request line and headers and answers a bare 400
         // past that; commands check their own options' limits first, this is the backstop.
         guard uri.utf8.count <= Self.maxURIBytes else {
-            throw CLIError(.usage, "the request would be \(uri.utf8.count) bytes long, more than reld accepts (\(Self.maxURIBytes)); give shorter or fewer values")
+            throw CLIError(
+                .usage,
+                "the request would be \(uri.utf8.count) bytes long, more than reld accepts (\(Self.maxURIBytes)); give shorter or fewer values"
+            )
         }
         guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
             throw CLIError(.usage, "--socket \"\(socketPath)\": not a usable socket path")
@@ -52,8 +57,9 @@ struct ControlClient {
         }
         // Our own client: the shared one has a 90 s read timeout, which a large import outlasts
         // while reld is still (successfully) working; `timeout` bounds the whole request instead.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(timeout: .init(connect: .seconds(5), read: nil)))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .seconds(5), read: nil)))
         let result: Result<ByteBuffer, any Error>
         let response: HTTPClientResponse
         do {
@@ -74,11 +80,15 @@ struct ControlClient {
         } catch {
             try? await client.shutdown()
             if let e = error as? HTTPClientError, e == .deadlineExceeded {
-                throw CLIError(.unreachable, "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s; it may still be working: check `relctl status` before retrying",
-                               code: JSONErrorOutput.Code.timeout)
+                throw CLIError(
+                    .unreachable,
+                    "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s; it may still be working: check `relctl status` before retrying",
+                    code: JSONErrorOutput.Code.timeout)
             }
-            throw CLIError(.unreachable, "reld at \(socketPath) broke off the exchange (\(Self.plainReason(error))); check `relctl status` before retrying",
-                           code: JSONErrorOutput.Code.connectionLost)
+            throw CLIError(
+                .unreachable,
+                "reld at \(socketPath) broke off the exchange (\(Self.plainReason(error))); check `relctl status` before retrying",
+                code: JSONErrorOutput.Code.connectionLost)
         }
         try? await client.shutdown()
         let bytes = try result.get()
@@ -90,7 +100,10 @@ struct ControlClient {
             }
             if response.status.code == 400 {
                 // Only reld's HTTP layer answers without a JSON body: it could not parse the request.
-                throw CLIError(status, "reld could not read the request (400 Bad Request without details): its request line or headers are too long or malformed; give shorter values")
+                throw CLIError(
+                    status,
+                    "reld could not read the request (400 Bad Request without details): its request line or headers are too long or malformed; give shorter values"
+                )
             }
             throw CLIError(status, "reld answered \(response.status.code) \(response.status.reasonPhrase)")
         }
@@ -118,14 +131,19 @@ struct ControlClient {
             // otherwise its directory hides it too, and reld's default group is the best guess.
             let attributes = try? FileManager.default.attributesOfItem(atPath: socketPath)
             let group = attributes?[.groupOwnerAccountName] as? String ?? "reld"
-            return CLIError(.unreachable, "permission denied on \(socketPath): only root and members of the socket's group (\(group)) may use it; ask an admin to run `usermod -aG \(group) $USER`, then log in again",
-                            code: JSONErrorOutput.Code.permissionDenied)
+            return CLIError(
+                .unreachable,
+                "permission denied on \(socketPath): only root and members of the socket's group (\(group)) may use it; ask an admin to run `usermod -aG \(group) $USER`, then log in again",
+                code: JSONErrorOutput.Code.permissionDenied)
         }
         if let kind = Self.nonSocketKind(socketPath) {
-            return CLIError(.unreachable, "\(socketPath) is \(kind), not a socket; point --socket (or RELD_SOCKET) at reld's control socket")
+            return CLIError(
+                .unreachable, "\(socketPath) is \(kind), not a socket; point --socket (or RELD_SOCKET) at reld's control socket")
         }
         let reason = error.isMissing ? "no socket there" : error.isRefused ? "connection refused: reld is not running" : error.description
-        return CLIError(.unreachable, """
+        return CLIError(
+            .unreachable,
+            """
             cannot reach reld at \(socketPath) (\(reason)).
             Start it with `reld` (or `systemctl start reld`), or point --socket / RELD_SOCKET at its socket.
             """)

@@ -4,9 +4,11 @@ import RelControlAPI
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "reld's control socket (default: $RELD_SOCKET, else your own reld's socket if it runs, else \(DefaultPaths.systemSocket)).",
-        valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "reld's control socket (default: $RELD_SOCKET, else your own reld's socket if it runs, else \(DefaultPaths.systemSocket)).",
+            valueName: "path"))
     var socket: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
@@ -31,6 +33,8 @@ struct GlobalOptions: ParsableArguments {
         // Every command parses these options before it does any work, so this is the one place.
         ProgressLine.shared.silence(quiet)
         // An empty path would otherwise be taken as "no socket there", far from the mistake.
-        if socket?.isEmpty == true { throw ValidationError("--socket \"\": give the path of reld's control socket, or leave the option out") }
+        if socket?.isEmpty == true {
+            throw ValidationError("--socket \"\": give the path of reld's control socket, or leave the option out")
+        }
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What relctl says and does on Ctrl-C (SIGINT) or SIGTERM: clear the progress line, say on
 /// standard error what became of the work, and exit 130 (128 + the signal for SIGTERM).
@@ -15,7 +16,8 @@ enum Interrupt {
     /// Until a request is on its way, nothing has reached reld.
     private static let beforeSending = "interrupted; nothing was sent to reld"
     /// Once one is, a command that changes the ledger may have done so.
-    private static let afterSending = "interrupted before reld answered; if the command changes the ledger, reld may have made the change: check with `relctl show` or `relctl list`"
+    private static let afterSending =
+        "interrupted before reld answered; if the command changes the ledger, reld may have made the change: check with `relctl show` or `relctl list`"
     nonisolated(unsafe) private static var current = beforeSending
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
     nonisolated(unsafe) private static var json = false

@@ -119,8 +119,9 @@ func writeStandardOutput(_ data: Data) {
 /// Decodes a daemon answer; a mismatch means relctl and reld versions differ.
 func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
     do { return try JSONDecoder().decode(type, from: data) } catch {
-        throw CLIError(.refused, "could not read reld's answer (is relctl the same version as reld?): \(plainDecodingProblem(error))",
-                       code: JSONErrorOutput.Code.badAnswer)
+        throw CLIError(
+            .refused, "could not read reld's answer (is relctl the same version as reld?): \(plainDecodingProblem(error))",
+            code: JSONErrorOutput.Code.badAnswer)
     }
 }
 
@@ -132,7 +133,8 @@ func plainDecodingProblem(_ error: any Error) -> String {
     switch error as? DecodingError {
     case .keyNotFound(let key, let context)?: return "\(path(context.codingPath + [key])) is missing"
     case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?: return "\(path(context.codingPath)) has an unexpected type"
-    case .dataCorrupted(let context)?: return context.codingPath.isEmpty ? "it is not valid JSON" : "\(path(context.codingPath)) has an unexpected value"
+    case .dataCorrupted(let context)?:
+        return context.codingPath.isEmpty ? "it is not valid JSON" : "\(path(context.codingPath)) has an unexpected value"
     default: return "it does not have the expected shape"
     }
 }

@@ -23,13 +23,17 @@ public struct DefaultPaths: Sendable {
         func first(_ value: String?) -> String? {
             value?.split(separator: ":").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         }
-        let runtimeBase = root ? "/run/reld"
+        let runtimeBase =
+            root
+            ? "/run/reld"
             : (first(env["XDG_RUNTIME_DIR"]).map { $0 + "/reld" } ?? "/tmp/reld-\(geteuid())")
-        stateDirectory = first(env["STATE_DIRECTORY"])
+        stateDirectory =
+            first(env["STATE_DIRECTORY"])
             ?? (root ? "/var/lib/reld" : (first(env["XDG_STATE_HOME"]) ?? home + "/.local/state") + "/reld")
         socket = (first(env["RUNTIME_DIRECTORY"]) ?? runtimeBase) + "/reld.sock"
-        configFile = (first(env["CONFIGURATION_DIRECTORY"])
-            ?? (root ? "/etc/reld" : (first(env["XDG_CONFIG_HOME"]) ?? home + "/.config") + "/reld")) + "/reld.toml"
+        configFile =
+            (first(env["CONFIGURATION_DIRECTORY"])
+                ?? (root ? "/etc/reld" : (first(env["XDG_CONFIG_HOME"]) ?? home + "/.config") + "/reld")) + "/reld.toml"
         isSystem = root || first(env["STATE_DIRECTORY"]) != nil
     }
 }

@@ -86,7 +86,9 @@ public struct ListQuery: Sendable, Equatable {
             case "party":
                 guard !value.isEmpty else { throw QueryError(name, value, "must not be empty") }
                 guard parties.count < Self.maxParties else {
-                    throw QueryError(name, value, "is given more than \(Self.maxParties) times; at most \(Self.maxParties) parties can be asked for at once")
+                    throw QueryError(
+                        name, value,
+                        "is given more than \(Self.maxParties) times; at most \(Self.maxParties) parties can be asked for at once")
                 }
                 parties.append(value)
             case "since", "until":

@@ -18,8 +18,10 @@ public struct SyncInfo: Codable, Sendable, Equatable {
     public var round: RoundProgress?
 
     /// Creates the info.
-    public init(feed: String, readOnly: Bool, state: String, lastSuccess: String?, lastError: String?, nextAttempt: String?,
-                round: RoundProgress? = nil) {
+    public init(
+        feed: String, readOnly: Bool, state: String, lastSuccess: String?, lastError: String?, nextAttempt: String?,
+        round: RoundProgress? = nil
+    ) {
         self.feed = feed
         self.readOnly = readOnly
         self.state = state
@@ -30,7 +32,12 @@ public struct SyncInfo: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case feed, readOnly = "read_only", state, lastSuccess = "last_success", lastError = "last_error", nextAttempt = "next_attempt"
+        case feed
+        case readOnly = "read_only"
+        case state
+        case lastSuccess = "last_success"
+        case lastError = "last_error"
+        case nextAttempt = "next_attempt"
         case round
     }
 }
@@ -79,7 +86,11 @@ public struct SyncResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case pulled, pushed, conflicts = "new_conflicts", notModified = "not_modified", readOnly = "read_only", pendingChanges = "pending_changes"
+        case pulled, pushed
+        case conflicts = "new_conflicts"
+        case notModified = "not_modified"
+        case readOnly = "read_only"
+        case pendingChanges = "pending_changes"
     }
 }
 
@@ -129,7 +140,10 @@ public struct ConflictInfo: Codable, Sendable, Equatable {
         self.others = others
     }
 
-    enum CodingKeys: String, CodingKey { case recordID = "record_id", title, field, current, others }
+    enum CodingKeys: String, CodingKey {
+        case recordID = "record_id"
+        case title, field, current, others
+    }
 }
 
 /// `GET /v1/conflicts`.
@@ -138,22 +152,4 @@ public struct ConflictsResponse: Codable, Sendable, Equatable {
     public var conflicts: [ConflictInfo]
     /// Creates the response.
     public init(conflicts: [ConflictInfo]) { self.conflicts = conflicts }
-}
-
-/// `POST /v1/records/{id}/resolve`: which value to keep: `take` is `local` or `remote`, or
-/// `value` is given.
-public struct ResolveRequest: Codable, Sendable, Equatable {
-    /// The field in conflict.
-    public var field: String
-    /// `local` or `remote`.
-    public var take: String?
-    /// A value of one's own.
-    public var value: JSONValue?
-
-    /// Creates the request.
-    public init(field: String, take: String?, value: JSONValue?) {
-        self.field = field
-        self.take = take
-        self.value = value
-    }
 }

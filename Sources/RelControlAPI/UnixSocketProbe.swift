@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Tries a connection to a Unix stream socket and reports the `errno` of a failure.

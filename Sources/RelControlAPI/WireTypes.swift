@@ -24,8 +24,10 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var sync: SyncInfo?
 
     /// Creates a status.
-    public init(version: String, startedAt: String, uptimeSeconds: Double, nodeID: String, records: RecordCounts,
-                pendingChanges: Int, database: DatabaseInfo, socket: String, openConflicts: Int = 0, sync: SyncInfo? = nil) {
+    public init(
+        version: String, startedAt: String, uptimeSeconds: Double, nodeID: String, records: RecordCounts,
+        pendingChanges: Int, database: DatabaseInfo, socket: String, openConflicts: Int = 0, sync: SyncInfo? = nil
+    ) {
         self.openConflicts = openConflicts
         self.sync = sync
         self.version = version
@@ -39,8 +41,15 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, startedAt = "started_at", uptimeSeconds = "uptime_seconds", nodeID = "node_id", records
-        case pendingChanges = "pending_changes", database, socket, openConflicts = "open_conflicts", sync
+        case version
+        case startedAt = "started_at"
+        case uptimeSeconds = "uptime_seconds"
+        case nodeID = "node_id"
+        case records
+        case pendingChanges = "pending_changes"
+        case database, socket
+        case openConflicts = "open_conflicts"
+        case sync
     }
 }
 
@@ -74,7 +83,10 @@ public struct DatabaseInfo: Codable, Sendable, Equatable {
         self.sizeBytes = sizeBytes
     }
 
-    enum CodingKeys: String, CodingKey { case path, sizeBytes = "size_bytes" }
+    enum CodingKeys: String, CodingKey {
+        case path
+        case sizeBytes = "size_bytes"
+    }
 }
 
 /// `GET /v1/records`: one page of records.
@@ -148,8 +160,10 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
     public var recordID: String?
 
     /// Creates an error body.
-    public init(code: String, message: String, field: String? = nil, value: String? = nil,
-                recordIndex: Int? = nil, recordID: String? = nil) {
+    public init(
+        code: String, message: String, field: String? = nil, value: String? = nil,
+        recordIndex: Int? = nil, recordID: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.field = field
@@ -159,7 +173,9 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case code, message, field, value, recordIndex = "record_index", recordID = "record_id"
+        case code, message, field, value
+        case recordIndex = "record_index"
+        case recordID = "record_id"
     }
 
     /// Always writes every key, `null` where unset, so clients can rely on the shape.

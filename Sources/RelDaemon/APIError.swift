@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import RelControlAPI
 import RelModel
+import RelService
 import RelStore
 
 /// An error answer of the control API: a status and the JSON body every client can read.
@@ -12,30 +13,34 @@ struct APIError: Error, HTTPResponseError {
     var body: APIErrorBody
     var headers: HTTPFields = [:]
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ code: WireErrorCode, _ message: String) {
         self.status = status
-        body = APIErrorBody(code: code, message: message)
+        body = APIErrorBody(code, message: message)
     }
 
-    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, .badRequest, message) }
 
     init(validation e: ValidationError) {
         status = .unprocessableContent
-        body = APIErrorBody(code: "validation_failed", message: e.description, field: e.field,
-                            value: e.value, recordIndex: e.recordIndex, recordID: e.recordID)
+        body = APIErrorBody(
+            .validationFailed, message: e.description, field: e.field,
+            value: e.value, recordIndex: e.recordIndex, recordID: e.recordID)
     }
 
+    /// The answer to a store error, with reld's advice (`StoreError.reldMessage`).
     init(store e: StoreError) {
+        let message = e.reldMessage
         switch e {
-        case .notFound: self.init(.notFound, "not_found", e.description)
-        case .deleted: self.init(.notFound, "deleted", e.description)
-        case .alreadyExists: self.init(.conflict, "conflict", e.description)
-        case .notInList: self.init(.conflict, "not_in_list", e.description)
-        case .diskFull: self.init(.init(code: 507, reasonPhrase: "Insufficient Storage"), "disk_full", e.description)
+        case .notFound: self.init(.notFound, .notFound, message)
+        case .deleted: self.init(.notFound, .deleted, message)
+        case .alreadyExists: self.init(.conflict, .conflict, message)
+        case .notInList: self.init(.conflict, .notInList, message)
+        case .noConflict: self.init(.notFound, .noConflict, message)
+        case .diskFull: self.init(ErrorAnswer.insufficientStorage, .diskFull, message)
         // The request's fault: the ListQuery limits keep a request from reaching SQLite's, so
         // this is the backstop for a request that still does.
-        case .requestTooLarge: self.init(.badRequest, "bad_request", e.description)
-        default: self.init(.internalServerError, "internal", e.description)
+        case .requestTooLarge: self.init(.badRequest, .badRequest, message)
+        default: self.init(.internalServerError, .internal, message)
         }
     }
 
@@ -45,15 +50,14 @@ struct APIError: Error, HTTPResponseError {
         case let e as APIError: self = e
         case let e as ValidationError: self.init(validation: e)
         case let e as StoreError: self.init(store: e)
-        case is NIOTooManyBytesError:
-            self.init(.contentTooLarge, "payload_too_large", "request body is larger than this route accepts; raise max_request_bytes or max_import_bytes in reld.toml, or split the input")
-        case let e as HTTPError where e.status == .contentTooLarge:
-            self.init(.contentTooLarge, "payload_too_large", "request body is larger than this route accepts; raise max_request_bytes or max_import_bytes in reld.toml, or split the input")
-        case let e as HTTPError:
-            self.init(e.status, e.status == .notFound ? "not_found" : "bad_request", e.body ?? e.status.reasonPhrase)
         default:
-            // The error's own text names Swift types; the log keeps it (see the middleware).
-            self.init(.internalServerError, "internal", "unexpected internal error in reld; its log has the details: please report it")
+            // The log keeps the error's own text (see the middleware).
+            let answer = ErrorAnswer(
+                unmapped: error, server: "reld",
+                bodyTooLarge:
+                    "request body is larger than this route accepts; raise max_request_bytes or max_import_bytes in reld.toml, or split the input"
+            )
+            self.init(answer.status, answer.code, answer.message)
         }
     }
 
@@ -81,15 +85,21 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if apiError.status == .notFound, error is HTTPError {
                 let path = request.uri.path
                 if let allowed = Routes.allowedMethods(for: path) {
-                    apiError = APIError(.methodNotAllowed, "method_not_allowed",
-                                        "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))")
+                    apiError = APIError(
+                        .methodNotAllowed, .methodNotAllowed,
+                        "\(request.method) is not allowed on \(path); use \(allowed.joined(separator: ", "))")
                     apiError.headers[.allow] = allowed.joined(separator: ", ")
                 } else {
-                    apiError = APIError(.notFound, "not_found", "no such route: \(request.method) \(path); see docs/control-api.md")
+                    apiError = APIError(.notFound, .notFound, "no such route: \(request.method) \(path); see docs/control-api.md")
                 }
             }
             if apiError.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(apiError.body.message)", "detail": "\(error)"])
+                context.logger.error(
+                    "request failed",
+                    metadata: [
+                        "method": "\(request.method)", "path": "\(request.uri.path)", "error": "\(apiError.body.message)",
+                        "detail": "\(error)",
+                    ])
             }
             return try apiError.response(from: request, context: context)
         }

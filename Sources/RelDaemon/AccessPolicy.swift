@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTPTypes
 import RelControlAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Who may do what over the control socket.
 ///
@@ -44,9 +45,11 @@ struct AccessPolicy: Sendable {
         // Under PrivateUsers=yes every user but root and reld's own shows as the overflow uid,
         // so the name reld sees is not the caller's; do not tell them to add "nobody" to a group.
         let name = peer.uid == Self.overflowUID ? nil : getpwuid(peer.uid).map { String(cString: $0.pointee.pw_name) }
-        let who = name.map { "user \($0) (uid \(peer.uid))" }
+        let who =
+            name.map { "user \($0) (uid \(peer.uid))" }
             ?? (peer.uid == Self.overflowUID ? "this user (which reld sees as uid \(peer.uid), nobody)" : "uid \(peer.uid)")
-        let fix = name.map { "an admin can run `usermod -aG \(controlGroupName) \($0)`, then log in again" }
+        let fix =
+            name.map { "an admin can run `usermod -aG \(controlGroupName) \($0)`, then log in again" }
             ?? "an admin can add that user to group \(controlGroupName) (usermod -aG \(controlGroupName) USER), then log in again"
         return "\(who) may only read status: reading or changing records needs root or membership of group \(controlGroupName); \(fix)"
     }

@@ -28,7 +28,8 @@ extension ControlAPI {
     static func wantsImportStream(_ request: Request) throws -> Bool {
         for (key, value) in request.uri.queryParameters {
             guard key == ImportStreamFormat.parameter else {
-                throw APIError.badRequest("query parameter \(key): unknown on this route; the only one is \(ImportStreamFormat.parameter)=1")
+                throw APIError.badRequest(
+                    "query parameter \(key): unknown on this route; the only one is \(ImportStreamFormat.parameter)=1")
             }
             switch value {
             case "1", "true": return true
@@ -45,13 +46,16 @@ extension ControlAPI {
         guard let cancelled = error as? ImportCancelled else { return error }
         let count = total.map { " of \($0)" } ?? ""
         logger.notice("import cancelled: client went away after \(cancelled.written)\(count) records; nothing was written")
-        return APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "cancelled", "the client went away; the import was rolled back")
+        return APIError(
+            .init(code: 499, reasonPhrase: "Client Closed Request"), .cancelled, "the client went away; the import was rolled back")
     }
 
     /// Writes a validated import in one transaction, rolled back if the client goes away before
     /// the commit. `report` hears the progress.
-    func write(_ records: [Record], watch: ClientWatch, logger: Logger,
-               report: (@Sendable (Int, Int) -> Void)?) async throws -> ImportSummary {
+    func write(
+        _ records: [Record], watch: ClientWatch, logger: Logger,
+        report: (@Sendable (Int, Int) -> Void)?
+    ) async throws -> ImportSummary {
         logger.info("import writing", metadata: ["records": "\(records.count)"])
         let summary: ImportSummary
         let reached = WrittenCount()
@@ -66,7 +70,9 @@ extension ControlAPI {
             throw cancellationLogged(ImportCancelled(written: reached.value), total: records.count, logger: logger)
         }
         nudge()
-        logger.info("import done", metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
+        logger.info(
+            "import done",
+            metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
         await settleAfterImport(of: records.count)
         return summary
     }
@@ -84,11 +90,14 @@ extension ControlAPI {
                     let summary = try await self.write(records, watch: watch, logger: logger) { written, total in
                         continuation.yield(ImportProgress(written: written, total: total))
                     }
-                    return ImportStreamLine(result: ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
+                    return ImportStreamLine(
+                        result: ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
                 } catch {
                     let apiError = APIError(from: error)
                     if apiError.status.code >= 500 {
-                        logger.error("request failed", metadata: ["method": "POST", "path": "\(Routes.importRecords)", "error": "\(apiError.body.message)"])
+                        logger.error(
+                            "request failed",
+                            metadata: ["method": "POST", "path": "\(Routes.importRecords)", "error": "\(apiError.body.message)"])
                     }
                     return ImportStreamLine(error: apiError.body)
                 }

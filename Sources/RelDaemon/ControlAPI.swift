@@ -1,12 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Hummingbird
 import NIOCore
 import OrderedCollections
 import RelControlAPI
 import RelModel
+import RelService
 import RelStore
 import RelSync
 
@@ -17,19 +15,23 @@ struct ControlAPI: Sendable {
     let startedAt: Date
     /// The sync engine, when a feed is configured.
     let sync: SyncEngine?
+    /// Who is on the other end of a connection: the kernel's answer, or a test's stand-in.
+    var peerCredentials: @Sendable (any Channel) async throws -> PeerCredentials = { try await PeerCredentials.of($0) }
 
     /// Adds every route to `router`.
     func register(on router: Router<ControlContext>) {
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: PeerAccessMiddleware(policy: .current(socketGroup: config.socketGroup)))
+        router.add(middleware: PeerAccessMiddleware(policy: .current(socketGroup: config.socketGroup), credentials: peerCredentials))
         router.get(RouterPath(Routes.status)) { _, _ in try await self.status() }
         router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
         router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
         router.get("/v1/records/:id") { request, context in
-            try await self.show(context.parameters.require("id"), includeDeleted: request.uri.queryParameters[RecordQuery.includeDeleted[...]] == "true")
+            try await self.show(
+                context.parameters.require("id"), includeDeleted: request.uri.queryParameters[RecordQuery.includeDeleted[...]] == "true")
         }
         router.patch("/v1/records/:id") { request, context in try await self.edit(request, context) }
         router.delete("/v1/records/:id") { _, context in try await self.delete(context) }
+        router.post("/v1/records/:id/restore") { _, context in try await self.restore(context) }
         router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
         router.get(RouterPath(Routes.export)) { _, _ in try await self.export() }
         registerSync(on: router)
@@ -81,7 +83,7 @@ struct ControlAPI: Sendable {
         } catch { throw APIError(validation: error) }
         do { try await database.create(record) } catch StoreError.deleted(let id) {
             // The id is taken by a tombstone: 409 like a live record, with the code that says restore.
-            throw APIError(.conflict, "deleted", StoreError.deleted(id: id).description)
+            throw APIError(.conflict, .deleted, StoreError.deleted(id: id).reldMessage)
         }
         nudge()
         context.logger.info("record created", metadata: ["id": "\(record.id)", "kind": "\(record.kind.rawValue)"])
@@ -103,7 +105,7 @@ struct ControlAPI: Sendable {
         let json = try await Self.body(request, limit: config.maxRequestBytes)
         let shape = "body must be {\"set\": {\"FIELD\": VALUE, ...}}, optionally with \"add\" and \"remove\": {\"FIELD\": [ITEM, ...]}"
         guard let envelope = json.objectValue, envelope.keys.allSatisfy({ ["set", "add", "remove"].contains($0) }),
-              !envelope.isEmpty
+            !envelope.isEmpty
         else { throw APIError.badRequest(shape) }
         guard let edits = envelope["set"].map({ $0.objectValue }) ?? [:] else { throw APIError.badRequest(shape) }
         let additions = try Self.listChanges(envelope["add"], member: "add", shape: shape)
@@ -142,6 +144,17 @@ struct ControlAPI: Sendable {
         return try Self.json(DeletedResponse(id: id))
     }
 
+    /// Brings a deleted record back; a live one is left as it is (`restored` false).
+    func restore(_ context: ControlContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let restored = try await database.restoring(id: id).restored
+        if restored {
+            nudge()
+            context.logger.info("record restored", metadata: ["id": "\(id)"])
+        }
+        return try Self.json(RestoreResponse(id: id, restored: restored))
+    }
+
     func importRecords(_ request: Request, _ context: ControlContext) async throws -> Response {
         let streamed = try Self.wantsImportStream(request)
         // Watch for the client going away (Ctrl-C on relctl) from the start: the import is then
@@ -166,9 +179,7 @@ struct ControlAPI: Sendable {
     func settleAfterImport(of count: Int) async {
         guard count >= 1000 else { return }
         try? await database.checkpoint()
-        #if canImport(Glibc)
-        _ = releaseFreedHeap(0)
-        #endif
+        MemoryTrim.releaseFreedHeap()
     }
 
     static func validatedImport(_ request: Request, limit: Int, watch: ClientWatch? = nil) async throws -> [Record] {
@@ -184,8 +195,9 @@ struct ControlAPI: Sendable {
             do throws(ValidationError) {
                 let record = try RecordValidator.record(from: item) { UUID().uuidString.lowercased() }
                 if let first = seen[record.id] {
-                    throw ValidationError(field: "id", value: JSONText.quoted(record.id),
-                                          reason: "appears twice in this import (also record \(first + 1))", recordID: record.id)
+                    throw ValidationError(
+                        field: "id", value: JSONText.quoted(record.id),
+                        reason: "appears twice in this import (also record \(first + 1))", recordID: record.id)
                 }
                 seen[record.id] = index
                 records.append(record)
@@ -221,19 +233,14 @@ struct ControlAPI: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(value)
         data.append(0x0A)
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func raw(_ text: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
-
-#if canImport(Glibc)
-/// glibc's `malloc_trim(3)` (declared in <malloc.h>, which the Glibc module does not export):
-/// returns the import's freed heap to the system instead of keeping it for the process's life.
-@_silgen_name("malloc_trim")
-private func releaseFreedHeap(_ pad: Int) -> Int32
-#endif

@@ -1,14 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RelControlAPI
 import RelService
 import RelStore
 import RelSync
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// reld itself: takes the state directory, opens the store, serves the control socket, and
 /// tells systemd how it is doing, until SIGTERM or SIGINT.
@@ -24,6 +26,11 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// The engine that syncs `database` with `feed`, telling store errors in reld's words.
+    static func syncEngine(database: AppDatabase, feed: FeedSettings, logger: Logger) -> SyncEngine {
+        SyncEngine(database: database, settings: feed, logger: logger, storeMessage: { $0.reldMessage })
+    }
+
     /// Runs until a shutdown signal; returns once requests in flight are done and the database is closed.
     public func run() async throws {
         umask(0o077)
@@ -34,34 +41,23 @@ public struct Daemon: Sendable {
         let database = try AppDatabase(path: stateDirectory.databasePath)
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])
 
-        let sync = feed.map { SyncEngine(database: database, settings: $0, logger: self.logger) }
-        let router = Router(context: ControlContext.self)
-        ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync).register(on: router)
+        let sync = feed.map { Self.syncEngine(database: database, feed: $0, logger: self.logger) }
         let config = self.config
         let logger = self.logger
-        let app = Application(
-            router: router,
-            server: config.limits.server(name: "reld", logger: logger, errorBody: { message in
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                return Array((try? encoder.encode(ErrorResponse(APIErrorBody(code: "bad_request", message: message)))) ?? Data())
-            }),
-            configuration: .init(address: .unixDomainSocket(path: config.socketPath), serverName: nil),
-            onServerRunning: { channel in
-                await AcceptPause.install(on: channel, server: "reld", logger: logger)
-                do {
-                    try SocketGuard.setAccess(config.socketPath, mode: config.socketMode, group: config.socketGroup)
-                } catch {
-                    logger.warning("\(error)")
-                }
-                let stats = try? await database.statistics()
-                let count = stats.map { $0.counts.values.reduce(0, +) } ?? 0
-                logger.info("ready", metadata: ["socket": "\(config.socketPath)", "records": "\(count)"])
-                notifier.ready(status: stats.map { Self.statusLine($0, socket: config.socketPath) }
+        let api = ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync)
+        let app = Self.application(api, logger: logger) { _ in
+            do {
+                try SocketGuard.setAccess(config.socketPath, mode: config.socketMode, group: config.socketGroup)
+            } catch {
+                logger.warning("\(error)")
+            }
+            let stats = try? await database.statistics()
+            let count = stats.map { $0.counts.values.reduce(0, +) } ?? 0
+            logger.info("ready", metadata: ["socket": "\(config.socketPath)", "records": "\(count)"])
+            notifier.ready(
+                status: stats.map { Self.statusLine($0, socket: config.socketPath) }
                     ?? "Serving on \(config.socketPath)")
-            },
-            logger: logger
-        )
+        }
         let systemd = SystemdService(notifier: notifier, logger: logger) {
             (try? await database.statistics()).map { Self.statusLine($0, socket: config.socketPath) }
         }
@@ -72,10 +68,13 @@ public struct Daemon: Sendable {
         }
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         // The check ends on its own; that must not end reld.
-        configured.append(.init(service: DatabaseCheckService(database: database, logger: logger),
-                                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
-        let group = ServiceGroup(configuration: .init(
-            services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        configured.append(
+            .init(
+                service: DatabaseCheckService(database: database, logger: logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -86,6 +85,33 @@ public struct Daemon: Sendable {
         try await database.close()
         logger.info("stopped cleanly")
         withExtendedLifetime(stateDirectory) {}
+    }
+
+    /// The control server: `api`'s routes and middleware on reld's HTTP/1.1 shell (limits,
+    /// framing, JSON answers to unreadable requests), to listen on the configured socket.
+    /// ``run()`` serves it; tests serve it in process. `onServerRunning` runs once it listens.
+    static func application(
+        _ api: ControlAPI, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> Application<RouterResponder<ControlContext>> {
+        let router = Router(context: ControlContext.self)
+        api.register(on: router)
+        return Application(
+            router: router,
+            server: api.config.limits.server(
+                name: "reld", logger: logger,
+                errorBody: { message in
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    return Array((try? encoder.encode(ErrorResponse(APIErrorBody(.badRequest, message: message)))) ?? Data())
+                }),
+            configuration: .init(address: .unixDomainSocket(path: api.config.socketPath), serverName: nil),
+            onServerRunning: { channel in
+                await AcceptPause.install(on: channel, server: "reld", logger: logger)
+                await onServerRunning(channel)
+            },
+            logger: logger
+        )
     }
 
     /// The `STATUS=` text `systemctl status` shows.

@@ -37,8 +37,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// The defaults for this user: system paths as root (or under systemd), XDG paths otherwise.
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
         let paths = DefaultPaths(environment: environment)
-        var config = DaemonConfig(stateDirectory: paths.stateDirectory, socketPath: paths.socket,
-                                  socketGroup: paths.isSystem ? "reld" : nil)
+        var config = DaemonConfig(
+            stateDirectory: paths.stateDirectory, socketPath: paths.socket,
+            socketGroup: paths.isSystem ? "reld" : nil)
         // A systemd credential (LoadCredential=feed-token:...) needs no config at all.
         if let credentials = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/feed-token") {
             config.tokenFile = credentials + "/feed-token"
@@ -53,4 +54,3 @@ public struct DaemonConfig: Sendable, Equatable {
         self.socketGroup = socketGroup
     }
 }
-

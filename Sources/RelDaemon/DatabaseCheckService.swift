@@ -32,7 +32,9 @@ struct DatabaseCheckService: Service {
         if problems.isEmpty {
             logger.info("database check ok", metadata: ["seconds": "\(String(format: "%.2f", seconds))"])
         } else {
-            logger.critical("database \(database.path) is damaged: \(problems.prefix(5).joined(separator: "; ")); reld goes on serving what it can read, but export what you need now (relctl export) and restore the file from a backup", metadata: ["problems": "\(problems.count)"])
+            logger.critical(
+                "database \(database.path) is damaged: \(problems.prefix(5).joined(separator: "; ")); reld goes on serving what it can read, but export what you need now (relctl export) and restore the file from a backup",
+                metadata: ["problems": "\(problems.count)"])
         }
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Who is at the other end of a control-socket connection, as the kernel says (SO_PEERCRED and
 /// SO_PEERGROUPS), not as the client claims.
@@ -21,9 +22,11 @@ struct PeerCredentials: Sendable, Equatable {
         guard let provider = channel as? any SocketOptionProvider else { throw PeerCredentialsError.unsupported }
         let level = NIOBSDSocket.OptionLevel(rawValue: SOL_SOCKET)
         let cred: KernelCred = try await provider.unsafeGetSocketOption(
-            level: level, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED)).get()
+            level: level, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED)
+        ).get()
         let list: GroupList = try await provider.unsafeGetSocketOption(
-            level: level, name: NIOBSDSocket.Option(rawValue: peerGroupsOption)).get()
+            level: level, name: NIOBSDSocket.Option(rawValue: peerGroupsOption)
+        ).get()
         return PeerCredentials(pid: cred.pid, uid: cred.uid, gid: cred.gid, groups: list.groups)
     }
 }
@@ -48,11 +51,13 @@ private struct KernelCred: Sendable {
 /// supplementary group (root's group still counts as the primary `gid`). A peer with more than
 /// 64 groups fails with ERANGE and is refused with a message.
 private struct GroupList: Sendable {
-    var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                  UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                  UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                  UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var storage:
+        (
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+        ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
     var groups: [UInt32] {
         withUnsafeBytes(of: storage) { Array($0.bindMemory(to: UInt32.self)) }.filter { $0 != 0 }

@@ -6,6 +6,7 @@ import RelControlAPI
 import RelFiles
 import RelModel
 import RelService
+import RelStore
 import RelSync
 
 /// `reld`: the command line of the daemon.
@@ -44,13 +45,16 @@ public struct ReldCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the feed's bearer token.", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of certificate authorities to trust for the feed, besides the system's.", valueName: "file"))
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("PEM file of certificate authorities to trust for the feed, besides the system's.", valueName: "file"))
     var caFile: String?
 
     @Option(name: .customLong("sync-interval"), help: ArgumentHelp("Seconds between sync rounds (default 60).", valueName: "seconds"))
     var syncInterval: Int?
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
     /// Creates the command (ArgumentParser fills it in).
@@ -63,14 +67,12 @@ public struct ReldCommand: AsyncParsableCommand {
 
     /// Checks the options on their own (exit 64 on a bad one, before any config file is read).
     public func validate() throws {
-        for (option, value) in [("--config", config), ("--state-dir", stateDir), ("--socket", socket), ("--feed", feed),
-                                ("--token-file", tokenFile), ("--ca-file", caFile), ("--log-level", logLevel)] {
-            if value?.isEmpty == true { throw ValidationError("\(option) \"\": give a value, or leave the option out") }
-        }
-        // `-` is standard input for relctl's files; a daemon reads these from files only.
-        for (option, value) in [("--config", config), ("--token-file", tokenFile), ("--ca-file", caFile)] where value == "-" {
-            throw ValidationError("\(option) -: standard input is not read for this option; give the file's path")
-        }
+        try DaemonCommand.checkValues(
+            [
+                "--config": config, "--state-dir": stateDir, "--socket": socket, "--feed": feed,
+                "--token-file": tokenFile, "--ca-file": caFile, "--log-level": logLevel,
+            ],
+            files: ["--config", "--token-file", "--ca-file"])
         if let feed {
             do { _ = try FeedURL(feed) } catch { throw ValidationError("--feed: \(error)") }
         }
@@ -91,23 +93,16 @@ public struct ReldCommand: AsyncParsableCommand {
             feed = try Self.feedSettings(config)
         } catch {
             let optionFault = isOptionFault(error)
-            FileHandle.standardError.write(Data("reld: error: \(error)\(optionFault ? "" : origin(of: error))\n".utf8))
-            throw ExitCode(optionFault ? DaemonCommand.usageStatus : DaemonCommand.configStatus)
+            throw DaemonCommand.refusedSettings("reld", "\(error)\(optionFault ? "" : origin(of: error))", optionFault: optionFault)
         }
-        let journal = JournalLogHandler.stderrIsJournal
-        let level = config.logLevel
-        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: journal) }
-        let logger = Logger(label: "reld")
-        logger.info("starting reld \(RelVersion.current)", metadata: ["state_dir": "\(config.stateDirectory)", "socket": "\(config.socketPath)"])
-        do {
+        try await DaemonCommand.serve("reld", level: config.logLevel, describe: { ($0 as? StoreError)?.reldMessage ?? "\($0)" }) { logger in
+            logger.info(
+                "starting reld \(RelVersion.current)",
+                metadata: ["state_dir": "\(config.stateDirectory)", "socket": "\(config.socketPath)"])
             if let file = config.tokenFile, feed != nil, SecretFile.isGroupOrWorldReadable(file) {
                 logger.warning("token file \(file) can be read by other users; chmod 600 it")
             }
             try await Daemon(config: config, feed: feed, logger: logger).run()
-        } catch {
-            logger.critical("\(error)")
-            if !journal { FileHandle.standardError.write(Data("reld: error: \(error)\n".utf8)) }
-            throw ExitCode(1)
         }
     }
 
@@ -128,7 +123,8 @@ public struct ReldCommand: AsyncParsableCommand {
         switch error {
         case let e as SecretFileError:
             if e.path.hasSuffix("/feed-token"), let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
-               e.path.hasPrefix(credentials + "/") {
+                e.path.hasPrefix(credentials + "/")
+            {
                 return " (the systemd credential feed-token)"
             }
             key = "token_file"
@@ -149,16 +145,18 @@ public struct ReldCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var config = DaemonConfig.defaults(environment: environment)
         if let path = configFilePath() { try ConfigFile.apply(path: path, to: &config) }
-        if let stateDir { config.stateDirectory = Self.absolute(stateDir) }
-        if let socket { config.socketPath = Self.absolute(socket) }
+        if let stateDir { config.stateDirectory = DaemonCommand.absolute(stateDir) }
+        if let socket { config.socketPath = DaemonCommand.absolute(socket) }
         if let feed {
             do { _ = try FeedURL(feed) } catch { throw DaemonError("--feed: \(error)") }
             config.feed = feed
         }
-        if let tokenFile { config.tokenFile = Self.absolute(tokenFile) }
-        if let caFile { config.caFile = Self.absolute(caFile) }
+        if let tokenFile { config.tokenFile = DaemonCommand.absolute(tokenFile) }
+        if let caFile { config.caFile = DaemonCommand.absolute(caFile) }
         if let syncInterval {
-            guard (1...86_400).contains(syncInterval) else { throw DaemonError("--sync-interval \(syncInterval): must be 1 to 86400 seconds") }
+            guard (1...86_400).contains(syncInterval) else {
+                throw DaemonError("--sync-interval \(syncInterval): must be 1 to 86400 seconds")
+            }
             config.syncInterval = syncInterval
         }
         if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
@@ -173,7 +171,9 @@ public struct ReldCommand: AsyncParsableCommand {
         if let file = config.caFile {
             // Read now, so that a wrong path or a file that is not PEM stops reld with its name.
             do { _ = try NIOSSLCertificate.fromPEMFile(file) } catch {
-                var e = DaemonError("ca_file \(file): \(FileProblem.words(forReading: file) ?? "cannot read PEM certificates from it"); give a file of -----BEGIN CERTIFICATE----- blocks")
+                var e = DaemonError(
+                    "ca_file \(file): \(FileProblem.words(forReading: file) ?? "cannot read PEM certificates from it"); give a file of -----BEGIN CERTIFICATE----- blocks"
+                )
                 e.isCAFile = true
                 throw e
             }
@@ -183,9 +183,5 @@ public struct ReldCommand: AsyncParsableCommand {
         settings.maxBackoff = .seconds(config.maxBackoff)
         settings.clockBound = ClockBound(maxSkewMillis: Int64(config.maxClockSkew) * 1000)
         return settings
-    }
-
-    static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import NIOCore
 import RelControlAPI
 import RelFiles
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Makes sure reld never takes over a live control socket.
 ///
@@ -21,8 +22,9 @@ enum SocketGuard {
         let directory = (path as NSString).deletingLastPathComponent
         if !FileManager.default.fileExists(atPath: directory) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o750])
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o750])
             } catch {
                 throw DaemonError("cannot create socket directory \(FileProblem(path: directory, error: error, writing: true))")
             }
@@ -36,7 +38,8 @@ enum SocketGuard {
             throw DaemonError("\(path) exists and is not a socket; remove it or choose another --socket")
         }
         if UnixSocketProbe.isLive(path) {
-            throw DaemonError("another reld is already serving on \(path); stop it first (relctl status shows it), or give this one another --socket")
+            throw DaemonError(
+                "another reld is already serving on \(path); stop it first (relctl status shows it), or give this one another --socket")
         }
         unlink(path)
     }
@@ -45,7 +48,8 @@ enum SocketGuard {
     /// not about binding (NIO's text is `bind(descriptor:ptr:bytes:) ... (errno: 98)`).
     static func bindProblem(_ error: any Error, path: String) -> DaemonError? {
         guard let e = error as? IOError, "\(e)".contains("bind") else { return nil }
-        let reason = e.errnoCode == EADDRINUSE
+        let reason =
+            e.errnoCode == EADDRINUSE
             ? "another process took it meanwhile; stop it, or choose another --socket"
             : FileProblem.words(errno: e.errnoCode, path: path, writing: true) + "; choose another --socket or socket in reld.toml"
         return DaemonError("cannot serve on socket \(path): \(reason)")
@@ -64,7 +68,8 @@ enum SocketGuard {
         }
         guard let group else { return }
         guard let entry = getgrnam(group) else {
-            throw DaemonError("group \(group) does not exist, so the socket keeps reld's own group; create it (systemd-sysusers) or set socket_group")
+            throw DaemonError(
+                "group \(group) does not exist, so the socket keeps reld's own group; create it (systemd-sysusers) or set socket_group")
         }
         var info = stat()
         // Under systemd the socket is born with the right group; skipping chown(2) then lets

@@ -5,7 +5,7 @@ import RelModel
 import RelStore
 import RelSync
 
-/// The control API's sync routes: run a round, list and resolve conflicts, restore, snapshot.
+/// The control API's sync routes: run a round, list and resolve conflicts, snapshot.
 extension ControlAPI {
     func registerSync(on router: Router<ControlContext>) {
         router.post(RouterPath(Routes.sync)) { _, context in
@@ -15,7 +15,6 @@ extension ControlAPI {
         }
         router.get(RouterPath(Routes.conflicts)) { _, _ in try await self.conflicts() }
         router.post("/v1/records/:id/resolve") { request, context in try await self.resolve(request, context) }
-        router.post("/v1/records/:id/restore") { _, context in try await self.restore(context.parameters.require("id")) }
         router.get(RouterPath(Routes.snapshot)) { _, _ in try await self.snapshot() }
     }
 
@@ -27,24 +26,28 @@ extension ControlAPI {
 
     func syncInfo() async -> SyncInfo? {
         guard let status = await sync?.status() else { return nil }
-        return SyncInfo(feed: status.feed, readOnly: status.readOnly, state: status.state.rawValue,
-                        lastSuccess: status.lastSuccess?.formatted(.iso8601), lastError: status.lastError,
-                        nextAttempt: status.nextAttempt?.formatted(.iso8601),
-                        round: status.round.map { RoundProgress(pages: $0.pages, pulled: $0.pulled, pushed: $0.pushed) })
+        return SyncInfo(
+            feed: status.feed, readOnly: status.readOnly, state: status.state.rawValue,
+            lastSuccess: status.lastSuccess?.formatted(.iso8601), lastError: status.lastError,
+            nextAttempt: status.nextAttempt?.formatted(.iso8601),
+            round: status.round.map { RoundProgress(pages: $0.pages, pulled: $0.pulled, pushed: $0.pushed) })
     }
 
     func syncNow() async throws -> Response {
         guard let sync else {
-            throw APIError(.conflict, "no_feed", "no feed is configured: set feed in the [sync] table of reld.toml, or start reld with --feed URL")
+            throw APIError(
+                .conflict, .noFeed, "no feed is configured: set feed in the [sync] table of reld.toml, or start reld with --feed URL")
         }
         switch await sync.syncNow() {
         case .success(let report):
             let pending = try await database.statistics().pendingChanges
-            return try Self.json(SyncResponse(pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts,
-                                              notModified: report.notModified, readOnly: await sync.status().readOnly,
-                                              pendingChanges: pending))
+            return try Self.json(
+                SyncResponse(
+                    pulled: report.pulled, pushed: report.pushed, conflicts: report.conflicts,
+                    notModified: report.notModified, readOnly: await sync.status().readOnly,
+                    pendingChanges: pending))
         case .failure(let error):
-            throw APIError(.badGateway, "sync_failed", error.description)
+            throw APIError(.badGateway, .syncFailed, error.description)
         }
     }
 
@@ -63,31 +66,25 @@ extension ControlAPI {
     func resolve(_ request: Request, _ context: ControlContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let json = try await Self.body(request, limit: config.maxRequestBytes)
-        guard case .string(let field)? = json["field"] else { throw APIError.badRequest("body must name the \"field\" in conflict") }
-        let choice: ResolveChoice
-        switch (json["take"]?.stringValue, json["value"]) {
-        case ("local"?, nil): choice = .local
-        case ("remote"?, nil): choice = .remote
-        case (nil, let value?): choice = .value(value)
-        default: throw APIError.badRequest("body must have either \"take\": \"local\" or \"remote\", or a \"value\"")
-        }
-        let record: Record
-        do { record = try await database.resolve(id: id, field: field, choice: choice) } catch let e as StoreError {
-            switch e {
-            case .noConflict: throw APIError(.notFound, "no_conflict", e.description)
-            case .ambiguousChoice: throw APIError(.conflict, "ambiguous", e.description)
-            default: throw e
+        let body: ResolveRequest
+        do throws(FieldError) { body = try ResolveRequest(json: json) } catch { throw APIError.badRequest(error.reason) }
+        let field = body.field
+        let choice: ResolveChoice =
+            switch body.choice {
+            case .local: .local
+            case .remote: .remote
+            case .value(let value): .value(value)
             }
+        let record: Record
+        do { record = try await database.resolve(id: id, field: field, choice: choice) } catch StoreError.ambiguousChoice(
+            let id, let field, let reason)
+        {
+            let advice = choice == .local ? "use --take remote or --take VALUE" : "use --take VALUE to choose"
+            throw APIError(.conflict, .ambiguous, "\(StoreError.ambiguousChoice(id: id, field: field, reason: reason)); \(advice)")
         }
         context.logger.info("conflict resolved", metadata: ["id": "\(id)", "field": "\(field)"])
         nudge()
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
-    }
-
-    func restore(_ id: String) async throws -> Response {
-        let restored = try await database.restoring(id: id).restored
-        if restored { nudge() }
-        return try Self.json(RestoreResponse(id: id, restored: restored))
     }
 
     func snapshot() async throws -> Response {

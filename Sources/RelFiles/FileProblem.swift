@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why a file a person named cannot be read or written, in plain words ("no such directory
 /// /srv/out", "is a directory", "permission denied", "disk full") instead of Foundation's

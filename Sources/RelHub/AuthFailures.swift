@@ -13,7 +13,10 @@ final class AuthFailures: Sendable {
     /// Peers tracked at most.
     static let capacity = 4096
 
-    private struct Entry { var start: ContinuousClock.Instant; var count: Int }
+    private struct Entry {
+        var start: ContinuousClock.Instant
+        var count: Int
+    }
     private let table = Mutex<[String: Entry]>([:])
 
     /// Seconds `peer` must wait before it may try again, or `nil` when it may try now.

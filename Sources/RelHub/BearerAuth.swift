@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import RelModel
 import RelService
 
 /// Lets through only requests that carry one of the team's tokens (`Authorization: Bearer T`).
@@ -20,15 +21,17 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/v1/health" { return try await next(request, context) }
+        if request.uri.path == FeedRoutes.health { return try await next(request, context) }
         let peer = request.headers[peerAddressHeader] ?? "unknown"
         if let wait = failures.retryAfter(peer) {
-            throw HubError(.tooManyRequests, "too_many_wrong_tokens",
-                           "\(AuthFailures.limit) wrong tokens came from \(peer) within a minute; try again in \(wait) s with the right token")
-                .with(header: .retryAfter, "\(wait)")
+            throw HubError(
+                .tooManyRequests, .tooManyWrongTokens,
+                "\(AuthFailures.limit) wrong tokens came from \(peer) within a minute; try again in \(wait) s with the right token"
+            )
+            .with(header: .retryAfter, "\(wait)")
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw HubError(.unauthorized, "unauthorized", "send a token: Authorization: Bearer TOKEN")
+            throw HubError(.unauthorized, .unauthorized, "send a token: Authorization: Bearer TOKEN")
                 .with(header: .wwwAuthenticate, "Bearer")
         }
         let given = Array(header.dropFirst(7).utf8)
@@ -38,7 +41,7 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
         guard ok else {
             failures.record(peer)
             log.note(peer, level: .warning, "refused a request with a wrong bearer token", metadata: ["peer": "\(peer)"])
-            throw HubError(.unauthorized, "unauthorized", "the token is not one of this hub's; check token_file on both sides")
+            throw HubError(.unauthorized, .unauthorized, "the token is not one of this hub's; check token_file on both sides")
                 .with(header: .wwwAuthenticate, "Bearer error=\"invalid_token\"")
         }
         return try await next(request, context)

@@ -12,22 +12,28 @@ struct FeedAPI: Sendable {
     let config: HubConfig
     /// One push at a time checks and merges its batch (see ``WorkGate``).
     let pushGate = WorkGate()
-    /// One snapshot built at a time: the peak memory of one build, not of every follower's.
-    let snapshotGate = WorkGate()
+    /// Snapshots written at once; more wait their turn (``SnapshotBody``).
+    let snapshotGate = WorkGate(slots: FeedAPI.snapshotSlots)
+    /// Each stream holds a read view, a page and a compressor: 4-5 MB at its peak, whatever the
+    /// size of the ledger (docs/PERFORMANCE.md, "Snapshot memory").
+    static let snapshotSlots = 4
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/health") { _, _ in try await self.health() }
-        router.get("/v1/changes") { request, _ in try await self.pull(request) }
-        router.post("/v1/changes") { request, context in try await self.push(request, logger: context.logger) }
-        router.get("/v1/snapshot") { request, _ in try await self.snapshot(request) }
+        router.get(RouterPath(FeedRoutes.health)) { _, _ in try await self.health() }
+        router.get(RouterPath(FeedRoutes.changes)) { request, _ in try await self.pull(request) }
+        router.post(RouterPath(FeedRoutes.changes)) { request, context in try await self.push(request, logger: context.logger) }
+        router.get(RouterPath(FeedRoutes.snapshot)) { request, _ in try await self.snapshot(request) }
     }
 
     func health() async throws -> Response {
         let head = try await database.feedHead()
-        let body = JSONValue.object(["status": "ok", "feed_id": .string(database.nodeID), "head": .int(head),
-                                     "version": .string(RelVersion.current)])
-        return Response(status: .ok, headers: [.contentType: "application/json", Self.hlcHeader: "string"],
-                        body: .init(byteBuffer: ByteBuffer(string: JSONText.compact(body) + "\n")))
+        let body = JSONValue.object([
+            "status": "ok", "feed_id": .string(database.nodeID), "head": .int(head),
+            "version": .string(RelVersion.current),
+        ])
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", Self.hlcHeader: "string"],
+            body: .init(byteBuffer: ByteBuffer(string: JSONText.compact(body) + "\n")))
     }
 
     /// Sent with every feed answer: this hub reads clock values as decimal strings in pushed
@@ -44,7 +50,7 @@ struct FeedAPI: Sendable {
         switch request.uri.queryParameters["hlc"] {
         case nil, "integer": return .integer
         case "string": return .string
-        case let other?: throw HubError(.badRequest, "bad_request", "hlc=\(other): must be string or integer")
+        case let other?: throw HubError(.badRequest, .badRequest, "hlc=\(other): must be string or integer")
         }
     }
 
@@ -57,7 +63,10 @@ struct FeedAPI: Sendable {
         let limit = min(Int(try integer(request, "limit", default: 1000, range: 1...Int64.max)), config.maxPageSize)
         let head = try await database.feedHead()
         if since > head {
-            throw HubError(.gone, "cursor_ahead", "since=\(since) is past this feed's last change \(head): the hub was reset or restored from a backup; pull from 0 and push everything again")
+            throw HubError(
+                .gone, .cursorAhead,
+                "since=\(since) is past this feed's last change \(head): the hub was reset or restored from a backup; pull from 0 and push everything again"
+            )
         }
         let etag = "\"\(database.nodeID)-\(head)\""
         if since >= head, request.headers[.ifNoneMatch] == etag {
@@ -82,16 +91,16 @@ struct FeedAPI: Sendable {
         do {
             batch = try PushBatch(json: try JSONValue.parse(Data(body.readableBytesView)))
         } catch let error as FieldError {
-            throw HubError(.unprocessableContent, "bad_change", "\(error.path.isEmpty ? "body" : error.path): \(error.reason)")
+            throw HubError(.unprocessableContent, .badChange, "\(error.path.isEmpty ? "body" : error.path): \(error.reason)")
         } catch {
-            throw HubError(.badRequest, "bad_request", "body is not JSON: \(error)")
+            throw HubError(.badRequest, .badRequest, "body is not JSON: \(error)")
         }
         // BearerAuth let the request in, so the header holds one of the hub's tokens.
         let token = request.headers[.authorization].map { $0.dropFirst("Bearer ".count) } ?? ""
         let writer = TokenFingerprint.of(token)
         var declared: String?
         if let node = request.headers[Self.nodeHeader] {
-            guard NodeID.isValid(node) else { throw HubError(.badRequest, "bad_request", "Reld-Node: \(NodeID.rule)") }
+            guard NodeID.isValid(node) else { throw HubError(.badRequest, .badRequest, "Reld-Node: \(NodeID.rule)") }
             declared = node
         }
         let summary: ApplySummary
@@ -110,24 +119,42 @@ struct FeedAPI: Sendable {
         return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request, headers: [Self.hlcHeader: "string"])
     }
 
-    /// `GET /v1/snapshot`: the whole state in one document, with an ETag.
+    /// `GET /v1/snapshot`: the whole state in one document, with an ETag. It is read from one
+    /// view of the store, so it never mixes two states, and written a page at a time; one that
+    /// fits a page goes out whole, as a page of changes does.
     func snapshot(_ request: Request) async throws -> Response {
         let form = try hlcForm(request)
         let head = try await database.feedHead()
-        // The two forms are different bodies, so they have different validators.
-        let etag = "\"\(database.nodeID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
-        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
-        await snapshotGate.enter()
-        defer { snapshotGate.leave() }
-        let snapshot = try await database.snapshot()
-        return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(snapshot.json(form)), for: request,
-                                                        headers: [.eTag: etag, .cacheControl: "no-cache", Self.hlcHeader: "string"])
+        if request.headers[.ifNoneMatch] == snapshotETag(head: head, form: form) {
+            return Response(status: .notModified, headers: [.eTag: snapshotETag(head: head, form: form), Self.hlcHeader: "string"])
+        }
+        let slot = await GateSlot(snapshotGate)
+        let stream = try await database.snapshotStream(hlc: form)
+        // The view's own head, which may be past the one checked above: the ETag names what is sent.
+        let headers: HTTPFields = [.eTag: snapshotETag(head: stream.head, form: form), .cacheControl: "no-cache", Self.hlcHeader: "string"]
+        let first = try await stream.chunk(at: .start)
+        guard let next = first.next else {
+            slot.release()
+            return GzipMiddleware<BasicRequestContext>.json(first.text, for: request, headers: headers)
+        }
+        let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false
+        return SnapshotBody(
+            stream: stream, first: first.text, next: next, gzip: gzip,
+            stallTimeout: .seconds(config.limits.idleTimeoutSeconds), slot: slot
+        ).response(headers: headers)
+    }
+
+    /// The snapshot's validator: the feed and its head, which moves with every change the hub
+    /// takes. The two clock forms are different bodies, so they have different validators.
+    private func snapshotETag(head: Int64, form: HLCForm) -> String {
+        "\"\(database.nodeID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
     }
 
     private func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
         guard let text = request.uri.queryParameters[Substring(name)] else { return value }
         guard let n = Int64(text), range.contains(n) else {
-            throw HubError(.badRequest, "bad_request", "\(name)=\(text): must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw HubError(
+                .badRequest, .badRequest, "\(name)=\(text): must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return n
     }

@@ -13,16 +13,18 @@ struct GzipMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
             guard encoding == "gzip" else {
-                throw HubError(.unsupportedMediaType, "unsupported_encoding", "Content-Encoding \(encoding) is not supported; send gzip or no encoding")
+                throw HubError(
+                    .unsupportedMediaType, .unsupportedEncoding, "Content-Encoding \(encoding) is not supported; send gzip or no encoding")
             }
             var compressed = try await request.body.collect(upTo: maxBytes)
             let inflated: ByteBuffer
             do {
                 inflated = try compressed.decompress(with: .gzip(), maxSize: maxBytes)
             } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw HubError(.contentTooLarge, "payload_too_large", "request body inflates to more than max_push_bytes; push smaller batches")
+                throw HubError(
+                    .contentTooLarge, .payloadTooLarge, "request body inflates to more than max_push_bytes; push smaller batches")
             } catch {
-                throw HubError(.badRequest, "bad_request", "request body is not valid gzip")
+                throw HubError(.badRequest, .badRequest, "request body is not valid gzip")
             }
             request.body = .init(buffer: inflated)
         }

@@ -1,13 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RelModel
 import RelService
 import RelStore
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// relhub itself: takes its state directory, opens its store, and serves the feed over HTTP
 /// until SIGTERM or SIGINT.
@@ -31,34 +33,21 @@ public struct Hub: Sendable {
         let database = try AppDatabase(path: stateDirectory.databasePath)
         logger.info("database open", metadata: ["path": "\(database.path)", "feed_id": "\(database.nodeID)"])
 
-        let router = Router()
-        router.middlewares.add(HubErrorMiddleware())
-        router.middlewares.add(BearerAuth(tokens: tokens, logger: logger))
-        router.middlewares.add(GzipMiddleware(maxBytes: config.maxPushBytes))
-        FeedAPI(database: database, config: config).register(on: router)
         let config = self.config
         let logger = self.logger
-        let app = Application(
-            router: router,
-            server: config.limits.server(name: "relhub", logger: logger, errorBody: { message in
-                Array(JSONText.compact(JSONValue.object(["error": .object(["code": .string("bad_request"), "message": .string(message)])])).utf8)
-            }),
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { channel in
-                await AcceptPause.install(on: channel, server: "relhub", logger: logger)
-                // The bound port, which differs from the configured one when that is 0.
-                let port = channel.localAddress?.port ?? config.port
-                logger.info("ready", metadata: ["listen": "\(config.host):\(port)"])
-                let head = (try? await database.feedHead()) ?? 0
-                notifier.ready(status: "Serving the feed on \(config.host):\(port); \(head) changes")
-            },
-            logger: logger
-        )
+        let app = Self.application(database: database, config: config, tokens: tokens, logger: logger) { channel in
+            // The bound port, which differs from the configured one when that is 0.
+            let port = channel.localAddress?.port ?? config.port
+            logger.info("ready", metadata: ["listen": "\(config.host):\(port)"])
+            let head = (try? await database.feedHead()) ?? 0
+            notifier.ready(status: "Serving the feed on \(config.host):\(port); \(head) changes")
+        }
         let systemd = SystemdService(notifier: notifier, logger: logger) {
             (try? await database.feedHead()).map { "Serving the feed on \(config.host):\(config.port); \($0) changes" }
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app, systemd], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -67,5 +56,38 @@ public struct Hub: Sendable {
         try await database.close()
         logger.info("stopped cleanly")
         withExtendedLifetime(stateDirectory) {}
+    }
+
+    /// The feed server: every route and middleware over `database`, on relhub's HTTP/1.1 shell
+    /// (limits, framing, JSON answers to unreadable requests), to listen on the configured
+    /// address. ``run()`` serves it; tests serve it in process. `onServerRunning` runs once it listens.
+    static func application(
+        database: AppDatabase, config: HubConfig, tokens: [String], logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        let router = Router()
+        router.middlewares.add(HubErrorMiddleware())
+        router.middlewares.add(BearerAuth(tokens: tokens, logger: logger))
+        router.middlewares.add(GzipMiddleware(maxBytes: config.maxPushBytes))
+        FeedAPI(database: database, config: config).register(on: router)
+        return Application(
+            router: router,
+            server: config.limits.server(
+                name: "relhub", logger: logger,
+                errorBody: { message in
+                    Array(
+                        JSONText.compact(
+                            JSONValue.object([
+                                "error": .object(["code": .string(WireErrorCode.badRequest.rawValue), "message": .string(message)])
+                            ])
+                        ).utf8)
+                }),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
+            onServerRunning: { channel in
+                await AcceptPause.install(on: channel, server: "relhub", logger: logger)
+                await onServerRunning(channel)
+            },
+            logger: logger
+        )
     }
 }

@@ -27,7 +27,8 @@ public struct HubConfig: Sendable, Equatable {
     /// Defaults for this user: `/var/lib/relhub` as root or under systemd, else XDG state.
     public static func defaults(environment env: [String: String] = ProcessInfo.processInfo.environment) -> HubConfig {
         let home = env["HOME"] ?? NSHomeDirectory()
-        let state = env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+        let state =
+            env["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
             ?? (geteuid() == 0 ? "/var/lib/relhub" : (env["XDG_STATE_HOME"] ?? home + "/.local/state") + "/relhub")
         var config = HubConfig(stateDirectory: state)
         // systemd credentials (LoadCredential=feed-tokens:...) need no config at all.
@@ -42,8 +43,11 @@ public struct HubConfig: Sendable, Equatable {
 
     /// Parses `HOST:PORT` (`[::1]:8470` for IPv6).
     public mutating func setListen(_ text: String) throws(HubConfigError) {
-        let bad = HubConfigError("listen \(JSONText.quoted(text)): must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470 (port 0 picks a free one)")
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { throw bad }
+        let bad = HubConfigError(
+            "listen \(JSONText.quoted(text)): must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470 (port 0 picks a free one)")
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw bad
+        }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw bad }

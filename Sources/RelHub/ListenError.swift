@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Why relhub cannot listen where it was told to, said with the address and the fix, in place
 /// of NIO's `bind(descriptor:ptr:bytes:) failed (errno: 98)`.
@@ -15,12 +16,13 @@ struct ListenError: Error, Sendable, CustomStringConvertible {
         let fix = "choose another with --listen HOST:PORT or listen in relhub.toml"
         switch error {
         case let e as IOError where "\(e)".contains("bind"):
-            let reason = switch e.errnoCode {
-            case EADDRINUSE: "address already in use; stop the other server there, or \(fix)"
-            case EACCES, EPERM: "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE); \(fix)"
-            case EADDRNOTAVAIL: "this machine has no such address; \(fix)"
-            default: "\(String(cString: strerror(e.errnoCode)).lowercased()); \(fix)"
-            }
+            let reason =
+                switch e.errnoCode {
+                case EADDRINUSE: "address already in use; stop the other server there, or \(fix)"
+                case EACCES, EPERM: "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE); \(fix)"
+                case EADDRNOTAVAIL: "this machine has no such address; \(fix)"
+                default: "\(String(cString: strerror(e.errnoCode)).lowercased()); \(fix)"
+                }
             description = "cannot listen on \(address): \(reason)"
         case is SocketAddressError:
             description = "cannot listen on \(address): the host name cannot be resolved; \(fix)"

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import RelFiles
 import RelModel
 import RelService
+import RelStore
 
 /// `relhub`: the command line of the feed server.
 public struct RelhubCommand: AsyncParsableCommand {
@@ -38,7 +38,8 @@ public struct RelhubCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File of accepted bearer tokens, one per line.", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    @Option(
+        name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
     /// Creates the command (ArgumentParser fills it in).
@@ -51,14 +52,12 @@ public struct RelhubCommand: AsyncParsableCommand {
 
     /// Checks the options on their own (exit 64 on a bad one, before any config file is read).
     public func validate() throws {
-        for (option, value) in [("--config", config), ("--listen", listen), ("--state-dir", stateDir),
-                                ("--token-file", tokenFile), ("--log-level", logLevel)] {
-            if value?.isEmpty == true { throw ValidationError("\(option) \"\": give a value, or leave the option out") }
-        }
-        // `-` is standard input for relctl's files; a daemon reads these from files only.
-        for (option, value) in [("--config", config), ("--token-file", tokenFile)] where value == "-" {
-            throw ValidationError("\(option) -: standard input is not read for this option; give the file's path")
-        }
+        try DaemonCommand.checkValues(
+            [
+                "--config": config, "--listen": listen, "--state-dir": stateDir,
+                "--token-file": tokenFile, "--log-level": logLevel,
+            ],
+            files: ["--config", "--token-file"])
         if let listen {
             var scratch = HubConfig.defaults(environment: [:])
             do { try scratch.setListen(listen) } catch { throw ValidationError("--\(error.description)") }
@@ -75,30 +74,25 @@ public struct RelhubCommand: AsyncParsableCommand {
         do {
             config = try loadConfig()
             guard let file = config.tokenFile else {
-                throw HubConfigError("no token file: set token_file in relhub.toml, pass --token-file, or provide the systemd credential feed-tokens")
+                throw HubConfigError(
+                    "no token file: set token_file in relhub.toml, pass --token-file, or provide the systemd credential feed-tokens")
             }
             tokens = try SecretFile.read(file)
         } catch {
             // The options' values were checked in validate(); what is left of theirs is a token
             // file named by --token-file that cannot be used.
             let optionFault = error is SecretFileError && tokenFile != nil
-            FileHandle.standardError.write(Data("relhub: error: \(error)\(optionFault ? "" : origin(of: error))\n".utf8))
-            throw ExitCode(optionFault ? DaemonCommand.usageStatus : DaemonCommand.configStatus)
+            throw DaemonCommand.refusedSettings("relhub", "\(error)\(optionFault ? "" : origin(of: error))", optionFault: optionFault)
         }
-        let journal = JournalLogHandler.stderrIsJournal
-        let level = config.logLevel
-        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: journal) }
-        let logger = Logger(label: "relhub")
-        if let file = config.tokenFile, SecretFile.isGroupOrWorldReadable(file) {
-            logger.warning("token file \(file) can be read by other users; chmod 600 it")
-        }
-        logger.info("starting relhub \(RelVersion.current)", metadata: ["state_dir": "\(config.stateDirectory)", "listen": "\(config.host):\(config.port)"])
-        do {
+        let describe: (any Error) -> String = { ($0 as? StoreError)?.hubMessage ?? "\($0)" }
+        try await DaemonCommand.serve("relhub", level: config.logLevel, describe: describe) { logger in
+            if let file = config.tokenFile, SecretFile.isGroupOrWorldReadable(file) {
+                logger.warning("token file \(file) can be read by other users; chmod 600 it")
+            }
+            logger.info(
+                "starting relhub \(RelVersion.current)",
+                metadata: ["state_dir": "\(config.stateDirectory)", "listen": "\(config.host):\(config.port)"])
             try await Hub(config: config, tokens: tokens, logger: logger).run()
-        } catch {
-            logger.critical("\(error)")
-            if !journal { FileHandle.standardError.write(Data("relhub: error: \(error)\n".utf8)) }
-            throw ExitCode(1)
         }
     }
 
@@ -120,15 +114,11 @@ public struct RelhubCommand: AsyncParsableCommand {
         var config = HubConfig.defaults(environment: environment)
         let fallback = (environment["CONFIGURATION_DIRECTORY"] ?? "/etc/relhub") + "/relhub.toml"
         if let path = self.config ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil) {
-            let text: String
-            do { text = try PlainFile.readText(path) } catch {
-                throw HubConfigError("\(path): cannot read it: \(error.words)")
-            }
-            try HubConfigFile.apply(text: text, path: path, to: &config)
+            try HubConfigFile.apply(path: path, to: &config)
         }
         if let listen { try config.setListen(listen) }
-        if let stateDir { config.stateDirectory = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir }
-        if let tokenFile { config.tokenFile = tokenFile.hasPrefix("/") ? tokenFile : FileManager.default.currentDirectoryPath + "/" + tokenFile }
+        if let stateDir { config.stateDirectory = DaemonCommand.absolute(stateDir) }
+        if let tokenFile { config.tokenFile = DaemonCommand.absolute(tokenFile) }
         if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
         return config
     }

@@ -23,8 +23,10 @@ public struct Change: Sendable, Hashable {
     public static let deletedField = "_deleted"
 
     /// Creates a change.
-    public init(recordID: String, field: String, value: JSONValue, hlc: HLCTimestamp, node: String,
-                nodeSeq: Int64 = 0, bases: [Stamp] = []) {
+    public init(
+        recordID: String, field: String, value: JSONValue, hlc: HLCTimestamp, node: String,
+        nodeSeq: Int64 = 0, bases: [Stamp] = []
+    ) {
         self.recordID = recordID
         self.field = field
         self.value = value

@@ -3,7 +3,8 @@ import OrderedCollections
 /// Rules that tie several members of one object together.
 enum CrossChecks {
     @Sendable static func location(_ o: OrderedDictionary<String, JSONValue>) throws(FieldError) {
-        let lat = o["latitude"] ?? .null, lon = o["longitude"] ?? .null
+        let lat = o["latitude"] ?? .null
+        let lon = o["longitude"] ?? .null
         if lat.isNull != lon.isNull {
             throw FieldError(lat.isNull ? "latitude" : "longitude", .null, "latitude and longitude are set together or not at all")
         }
@@ -26,16 +27,19 @@ enum CrossChecks {
                 throw FieldError("cameo_root", .string(root), "must be the first two digits of cameo_event_code \"\(code)\"")
             }
             if case .int(let q)? = o["quad_class"] {
-                let allowed: [Int64] = switch n {
-                case 1...5: [1]
-                case 6...8: [2]
-                case 9: [1, 3]  // conventions differ on roots 09 and 14
-                case 10...13: [3]
-                case 14: [3, 4]
-                default: [4]
-                }
+                let allowed: [Int64] =
+                    switch n {
+                    case 1...5: [1]
+                    case 6...8: [2]
+                    case 9: [1, 3]  // conventions differ on roots 09 and 14
+                    case 10...13: [3]
+                    case 14: [3, 4]
+                    default: [4]
+                    }
                 if !allowed.contains(q) {
-                    throw FieldError("quad_class", .int(q), "does not match cameo_root \"\(root)\" (expected \(allowed.map(String.init).joined(separator: " or ")))")
+                    throw FieldError(
+                        "quad_class", .int(q),
+                        "does not match cameo_root \"\(root)\" (expected \(allowed.map(String.init).joined(separator: " or ")))")
                 }
             }
         } else if let code {
@@ -46,7 +50,9 @@ enum CrossChecks {
             guard let type else { throw FieldError("acled_sub_event_type", .string(sub), "needs acled_event_type") }
             let allowed = Vocabulary.acledSubEventTypes[type] ?? []
             guard allowed.contains(sub) else {
-                throw FieldError("acled_sub_event_type", .string(sub), "is not a sub-event type of \(type); use one of: \(allowed.joined(separator: ", "))")
+                throw FieldError(
+                    "acled_sub_event_type", .string(sub),
+                    "is not a sub-event type of \(type); use one of: \(allowed.joined(separator: ", "))")
             }
         }
     }

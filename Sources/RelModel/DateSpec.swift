@@ -104,17 +104,23 @@ public struct DateSpec: Sendable, Hashable {
             text.removeLast()
         }
         if text.hasPrefix("..") || text.hasPrefix("/") {
-            throw DateError("the start is missing: a span is written START/END (1960/1991), START/.. for an open end (2022/..), or START..END for a window (1960..1961)")
+            throw DateError(
+                "the start is missing: a span is written START/END (1960/1991), START/.. for an open end (2022/..), or START..END for a window (1960..1961)"
+            )
         }
         if let range = text.firstRange(of: ".."), !text.contains("/") {
-            let a = String(text[..<range.lowerBound]), b = String(text[range.upperBound...])
-            self.init(type: .window, start: try PartialDate(parsing: a),
-                      end: b.isEmpty ? nil : try PartialDate(parsing: b), approximate: approximate)
+            let a = String(text[..<range.lowerBound])
+            let b = String(text[range.upperBound...])
+            self.init(
+                type: .window, start: try PartialDate(parsing: a),
+                end: b.isEmpty ? nil : try PartialDate(parsing: b), approximate: approximate)
         } else if let slash = text.firstIndex(of: "/") {
-            let a = String(text[..<slash]), b = String(text[text.index(after: slash)...])
+            let a = String(text[..<slash])
+            let b = String(text[text.index(after: slash)...])
             let open = b.isEmpty || b == ".."
-            self.init(type: .interval, start: try PartialDate(parsing: a),
-                      end: open ? nil : try PartialDate(parsing: b), approximate: approximate)
+            self.init(
+                type: .interval, start: try PartialDate(parsing: a),
+                end: open ? nil : try PartialDate(parsing: b), approximate: approximate)
         } else {
             self.init(type: .instant, start: try PartialDate(parsing: text), end: nil, approximate: approximate)
         }

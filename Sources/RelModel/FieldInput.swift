@@ -5,8 +5,11 @@ public enum FieldInput {
     /// The JSON value for `text` typed for the field at `path` (e.g. `title`, `source.url`) of a record of `kind`.
     public static func value(forPath path: String, text: String, kind: RecordKind) throws(ValidationError) -> JSONValue {
         guard let field = schemaField(at: path, kind: kind) else {
-            throw ValidationError(field: path, value: nil,
-                                  reason: "unknown field for an \(kind.rawValue); known fields are: \(RecordSchema.fields(for: kind).map(\.name).joined(separator: ", "))")
+            throw ValidationError(
+                field: path, value: nil,
+                reason:
+                    "unknown field for an \(kind.rawValue); known fields are: \(RecordSchema.fields(for: kind).map(\.name).joined(separator: ", "))"
+            )
         }
         do { return try value(text, type: field.type, name: field.name) } catch {
             throw ValidationError(field: path, value: JSONText.quoted(text), reason: error.reason)
@@ -68,7 +71,10 @@ public enum FieldInput {
     public static func actor(_ text: String) throws(FieldError) -> JSONValue {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         guard parts.count <= 4 else {
-            throw FieldError("", .string(text), "has \(parts.count) parts separated by colons; an actor is \(actorFormat), e.g. Wagner Group:private_military_company:source:RU")
+            throw FieldError(
+                "", .string(text),
+                "has \(parts.count) parts separated by colons; an actor is \(actorFormat), e.g. Wagner Group:private_military_company:source:RU"
+            )
         }
         var o: JSONValue = ["name": .string(parts[0])]
         if parts.count > 1, !parts[1].isEmpty { o = merged(o, "type", .string(parts[1])) }
@@ -81,7 +87,8 @@ public enum FieldInput {
     public static func location(_ text: String) throws(FieldError) -> JSONValue {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         guard parts.count <= 2 else {
-            throw FieldError("", .string(text), "has \(parts.count) parts separated by colons; a location is \(locationFormat), e.g. Bamako:ML")
+            throw FieldError(
+                "", .string(text), "has \(parts.count) parts separated by colons; a location is \(locationFormat), e.g. Bamako:ML")
         }
         var o: JSONValue = ["name": .string(parts[0])]
         if parts.count > 1, !parts[1].isEmpty { o = merged(o, "country", .string(parts[1])) }
@@ -97,12 +104,13 @@ public enum FieldInput {
             if case .object = item, field.name == "actors" {
                 return ["Mali:state,Wagner Group", #"[{"name":"Mali","type":"state"}]"#]
             }
-            let pair = switch field.name {
-            case "tags": ("visit", "summit")
-            case "parties": ("ML", "RU")
-            case "related_ids": ("mlru-e01", "mlru-e02")
-            default: ("first", "second")
-            }
+            let pair =
+                switch field.name {
+                case "tags": ("visit", "summit")
+                case "parties": ("ML", "RU")
+                case "related_ids": ("mlru-e01", "mlru-e02")
+                default: ("first", "second")
+                }
             return ["\(pair.0),\(pair.1)", "[\"\(pair.0)\",\"\(pair.1)\"]"]
         case .object(let members, _):
             if field.name == "location" { return ["Bamako:ML", #"{"name":"Bamako","country":"ML"}"#] }
@@ -140,7 +148,8 @@ public enum FieldInput {
             switch f.type {
             case .object(let sub, _): fields = sub
             case .date:
-                fields = ["type", "start", "end", "precision"].map { SchemaField($0, .text(maxLength: 20, nonEmpty: true)) }
+                fields =
+                    ["type", "start", "end", "precision"].map { SchemaField($0, .text(maxLength: 20, nonEmpty: true)) }
                     + [SchemaField("approximate", .boolean)]
             default: fields = []
             }
@@ -156,7 +165,8 @@ public enum FieldInput {
             // JSON must be JSON: read as items, `[a, b]` would store the items "[a" and "b]".
             if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
                 do { return try JSONValue.parse(trimmed) } catch {
-                    throw FieldError("", nil, "starts like JSON but is not valid JSON (\(error.description))" + howToWrite(type, name: name))
+                    throw FieldError(
+                        "", nil, "starts like JSON but is not valid JSON (\(error.description))" + howToWrite(type, name: name))
                 }
             }
         default:

@@ -60,9 +60,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected character \(describe(bytes[index]))")
         }
@@ -93,8 +99,14 @@ struct JSONParser {
                 throw error("member \"\(key)\" appears twice in one object")
             }
             skipSpace()
-            if peek(UInt8(ascii: ",")) { index += 1; continue }
-            if peek(UInt8(ascii: "}")) { index += 1; break }
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                continue
+            }
+            if peek(UInt8(ascii: "}")) {
+                index += 1
+                break
+            }
             throw error("expected ',' or '}' in object")
         }
         depth -= 1
@@ -115,8 +127,14 @@ struct JSONParser {
             skipSpace()
             items.append(try parseValue())
             skipSpace()
-            if peek(UInt8(ascii: ",")) { index += 1; continue }
-            if peek(UInt8(ascii: "]")) { index += 1; break }
+            if peek(UInt8(ascii: ",")) {
+                index += 1
+                continue
+            }
+            if peek(UInt8(ascii: "]")) {
+                index += 1
+                break
+            }
             throw error("expected ',' or ']' in array")
         }
         depth -= 1
@@ -154,7 +172,9 @@ struct JSONParser {
                     let scalar = try unicodeEscape()
                     mayCompose = mayCompose || scalar.contains(where: String.mayStartComposition)
                     out.append(contentsOf: scalar)
-                default: index -= 1; throw error("invalid escape \\\(describe(e))")
+                default:
+                    index -= 1
+                    throw error("invalid escape \\\(describe(e))")
                 }
             case 0..<0x20:
                 throw error("control character \(describe(c)) inside a string must be escaped")
@@ -261,9 +281,15 @@ struct JSONParser {
     }
 
     private func error(_ reason: String) -> JSONParseError {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for c in bytes[0..<min(index, bytes.count)] {
-            if c == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if c == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return JSONParseError(reason: reason, line: line, column: column)
     }

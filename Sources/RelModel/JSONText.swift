@@ -23,7 +23,10 @@ public enum JSONText {
         case .double(let d): out += number(d)
         case .string(let s): quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (n, item) in items.enumerated() {
                 if n > 0 { out += "," }
@@ -33,7 +36,10 @@ public enum JSONText {
             newline(&out, indent, level)
             out += "]"
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             var first = true
             for (k, v) in members {

@@ -127,12 +127,19 @@ struct AnyKey: CodingKey {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByNilLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
 {
+    /// A string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A whole number.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// `null`.
     public init(nilLiteral: ()) { self = .null }
+    /// An array of the elements.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A number with a fraction.
     public init(floatLiteral value: Double) { self = .double(value) }
+    /// An object with the members in the order written.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(OrderedDictionary(uniqueKeysWithValues: elements))
     }

@@ -12,7 +12,8 @@ public enum RecordValidator {
     /// Assembles a record from merged field values: each value is checked, missing ones get their
     /// default, but rules that tie fields together are not applied, because two edits that were
     /// each valid may combine into a pair that is not (the next local edit must fix it).
-    public static func merged(id: String, kind: RecordKind, fields: OrderedDictionary<String, JSONValue>) throws(ValidationError) -> Record {
+    public static func merged(id: String, kind: RecordKind, fields: OrderedDictionary<String, JSONValue>) throws(ValidationError) -> Record
+    {
         var json = fields
         json["id"] = .string(id)
         json["kind"] = .string(kind.rawValue)
@@ -38,7 +39,8 @@ public enum RecordValidator {
         default:
             let specs = RecordKind.allCases.compactMap { kind in RecordSchema.fields(for: kind).first { $0.name == field } }
             guard !specs.isEmpty else {
-                throw ValidationError(field: field, value: nil, reason: "is not a field of any record kind; is the feed written by a newer reld?")
+                throw ValidationError(
+                    field: field, value: nil, reason: "is not a field of any record kind; is the feed written by a newer reld?")
             }
             var last: FieldError?
             for spec in specs {
@@ -98,14 +100,16 @@ public enum RecordValidator {
         for (path, value) in edits {
             let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts[0] == "id" || parts[0] == "kind" {
-                throw ValidationError(field: path, value: JSONText.compact(value),
-                                      reason: "cannot be changed; create a new record instead", recordID: record.id)
+                throw ValidationError(
+                    field: path, value: JSONText.compact(value),
+                    reason: "cannot be changed; create a new record instead", recordID: record.id)
             }
             guard !parts.contains(""), record.fields[parts[0]] != nil else {
                 let known = record.fields.keys.joined(separator: ", ")
-                throw ValidationError(field: path, value: nil,
-                                      reason: "unknown field for an \(record.kind.rawValue); known fields are: \(known)",
-                                      recordID: record.id)
+                throw ValidationError(
+                    field: path, value: nil,
+                    reason: "unknown field for an \(record.kind.rawValue); known fields are: \(known)",
+                    recordID: record.id)
             }
             do { try set(&json, parts[...], to: value) } catch {
                 var e = error.validationError
@@ -145,7 +149,8 @@ public enum RecordValidator {
             throw FieldError("alliance_obligations", obligations, "is set only for alliances (agreement_type \"alliance\")")
         }
         if let signed = f["date_signed"]?.stringValue, let force = f["date_entry_into_force"]?.stringValue,
-           let s = try? PartialDate(parsing: signed), let e = try? PartialDate(parsing: force), e.latest < s.earliest {
+            let s = try? PartialDate(parsing: signed), let e = try? PartialDate(parsing: force), e.latest < s.earliest
+        {
             throw FieldError("date_entry_into_force", .string(force), "is before date_signed \(signed)")
         }
     }

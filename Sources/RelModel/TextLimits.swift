@@ -19,7 +19,10 @@ public enum TextLimits {
         let limit = maxLength.multipliedReportingOverflow(by: bytesPerCharacter)
         let bytes = s.utf8.count
         guard limit.overflow || bytes <= limit.partialValue else {
-            throw FieldError("", nil, "is \(bytes) bytes of UTF-8; at most \(limit.partialValue) are allowed (\(bytesPerCharacter) per character of the \(maxLength)-character limit)")
+            throw FieldError(
+                "", nil,
+                "is \(bytes) bytes of UTF-8; at most \(limit.partialValue) are allowed (\(bytesPerCharacter) per character of the \(maxLength)-character limit)"
+            )
         }
     }
 
@@ -31,7 +34,10 @@ public enum TextLimits {
             count += 1
             // A character of at most that many bytes cannot have more scalars: skips the count.
             if c.utf8.count > maxScalarsPerCharacter, c.unicodeScalars.count > maxScalarsPerCharacter {
-                throw FieldError("", nil, "character \(count) is made of \(c.unicodeScalars.count) Unicode scalars; at most \(maxScalarsPerCharacter) are allowed (remove the stacked combining marks)")
+                throw FieldError(
+                    "", nil,
+                    "character \(count) is made of \(c.unicodeScalars.count) Unicode scalars; at most \(maxScalarsPerCharacter) are allowed (remove the stacked combining marks)"
+                )
             }
         }
         if count > maxLength { throw FieldError("", value, "is longer than \(maxLength) characters") }

@@ -32,15 +32,15 @@ extension String {
     public static func isStableUnderNFC(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0..<0x300,
-             0x388...0x3FF,  // Greek and Coptic, after the combining marks and three singletons
-             0x400...0x482, 0x48A...0x52F,  // Cyrillic and its supplement, less combining marks
-             0x531...0x556, 0x561...0x587,  // Armenian letters
-             0x5D0...0x5EA,  // Hebrew letters
-             0x620...0x64A,  // Arabic letters
-             0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0,  // dashes, quotes, bullets, currency signs
-             0x3041...0x3096, 0x30A1...0x30FA,  // kana (the voicing marks U+3099, U+309A excluded)
-             0x4E00...0x9FFF,  // CJK unified ideographs
-             0xAC00...0xD7A3:  // Hangul syllables
+            0x388...0x3FF,  // Greek and Coptic, after the combining marks and three singletons
+            0x400...0x482, 0x48A...0x52F,  // Cyrillic and its supplement, less combining marks
+            0x531...0x556, 0x561...0x587,  // Armenian letters
+            0x5D0...0x5EA,  // Hebrew letters
+            0x620...0x64A,  // Arabic letters
+            0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0,  // dashes, quotes, bullets, currency signs
+            0x3041...0x3096, 0x30A1...0x30FA,  // kana (the voicing marks U+3099, U+309A excluded)
+            0x4E00...0x9FFF,  // CJK unified ideographs
+            0xAC00...0xD7A3:  // Hangul syllables
             true
         default:
             false

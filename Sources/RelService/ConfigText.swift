@@ -20,17 +20,23 @@ public enum ConfigText {
     /// `socket_mode = 0660`, which TOML reads as a decimal number with a leading zero.
     /// `quotedKeys` take a string that looks like a number (an octal mode), so the fix is quotes;
     /// for any other key it is the number without its leading zeros.
-    public static func parseProblem(line: Int, reason: String, in text: String,
-                                    quotedKeys: Set<String> = []) -> (key: String?, reason: String) {
+    public static func parseProblem(
+        line: Int, reason: String, in text: String,
+        quotedKeys: Set<String> = []
+    ) -> (key: String?, reason: String) {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         guard line >= 1, line <= lines.count, let equals = lines[line - 1].firstIndex(of: "=") else { return (nil, reason) }
         let source = lines[line - 1]
         let key = source[..<equals].trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else { return (nil, reason) }
+        guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }) else {
+            return (nil, reason)
+        }
         var value = source[source.index(after: equals)...].trimmingCharacters(in: .whitespaces)
         if let hash = value.firstIndex(of: "#") { value = value[..<hash].trimmingCharacters(in: .whitespaces) }
         if reason.localizedCaseInsensitiveContains("leading zero"), !value.isEmpty, value.allSatisfy(\.isNumber) {
-            let fix = quotedKeys.contains(key) ? "write it in quotes: \(key) = \"\(value)\""
+            let fix =
+                quotedKeys.contains(key)
+                ? "write it in quotes: \(key) = \"\(value)\""
                 : "write \(key) = \(value.drop { $0 == "0" }.isEmpty ? "0" : String(value.drop { $0 == "0" }))"
             return (key, "\(value) is not a TOML number (no leading zeros); \(fix)")
         }

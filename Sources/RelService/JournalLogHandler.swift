@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes log lines to stderr; under systemd (`$JOURNAL_STREAM` set) each line starts with a
 /// `<N>` syslog priority that journald turns into the entry's PRIORITY, and the timestamp is left

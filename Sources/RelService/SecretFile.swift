@@ -7,7 +7,9 @@ public enum SecretFile {
     /// The secrets in the file at `path`, at least one.
     public static func read(_ path: String) throws(SecretFileError) -> [String] {
         // `-` means standard input to relctl; a daemon's standard input is no place for a secret.
-        guard path != "-" else { throw SecretFileError(path: path, reason: "standard input is not read for tokens; give the token file's path") }
+        guard path != "-" else {
+            throw SecretFileError(path: path, reason: "standard input is not read for tokens; give the token file's path")
+        }
         let text: String
         do { text = try PlainFile.readText(path) } catch {
             throw SecretFileError(path: path, reason: "cannot read it: \(error.words); check the path and that this user may read it")
@@ -18,7 +20,9 @@ public enum SecretFile {
         guard !secrets.isEmpty else { throw SecretFileError(path: path, reason: "holds no token; put one token on a line") }
         for s in secrets where s.count < 16 || s.contains(where: { $0.isWhitespace || !$0.isASCII }) {
             _ = s
-            throw SecretFileError(path: path, reason: "a token is shorter than 16 characters or holds spaces or non-ASCII; generate one with `openssl rand -hex 32`")
+            throw SecretFileError(
+                path: path,
+                reason: "a token is shorter than 16 characters or holds spaces or non-ASCII; generate one with `openssl rand -hex 32`")
         }
         return secrets
     }

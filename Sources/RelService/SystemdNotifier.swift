@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Talks to systemd's notify socket (`sd_notify(3)`) without linking libsystemd: one datagram
 /// per message to `$NOTIFY_SOCKET`. Does nothing when reld is not run by systemd.

@@ -39,26 +39,31 @@ extension AppDatabase {
     /// Open conflicts, by record and field; `recordID` narrows to one record.
     public func conflicts(recordID: String? = nil) async throws -> [FieldConflict] {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.record_id, c.field, c.value, c.hlc, c.node, w.value, w.hlc, w.node, coalesce(r.title, '')
-                FROM conflicts c JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field
-                LEFT JOIN records r ON r.id = c.record_id
-                WHERE c.value != w.value AND (?1 IS NULL OR c.record_id = ?1)
-                ORDER BY c.record_id, c.field, c.hlc, c.node
-                """, arguments: [recordID])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.record_id, c.field, c.value, c.hlc, c.node, w.value, w.hlc, w.node, coalesce(r.title, '')
+                    FROM conflicts c JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field
+                    LEFT JOIN records r ON r.id = c.record_id
+                    WHERE c.value != w.value AND (?1 IS NULL OR c.record_id = ?1)
+                    ORDER BY c.record_id, c.field, c.hlc, c.node
+                    """, arguments: [recordID])
             var out: [FieldConflict] = []
             for row in rows {
-                let loser = FieldVersion(value: try JSONValue.parse(row[2] as String),
-                                         stamp: Stamp(hlc: HLCTimestamp(rawValue: row[3]), node: row[4]))
+                let loser = FieldVersion(
+                    value: try JSONValue.parse(row[2] as String),
+                    stamp: Stamp(hlc: HLCTimestamp(rawValue: row[3]), node: row[4]))
                 if let last = out.last, last.recordID == row[0] as String, last.field == row[1] as String {
                     out[out.count - 1].losers.append(loser)
                     continue
                 }
-                out.append(FieldConflict(
-                    recordID: row[0], title: row[8], field: row[1],
-                    current: FieldVersion(value: try JSONValue.parse(row[5] as String),
-                                          stamp: Stamp(hlc: HLCTimestamp(rawValue: row[6]), node: row[7])),
-                    losers: [loser]))
+                out.append(
+                    FieldConflict(
+                        recordID: row[0], title: row[8], field: row[1],
+                        current: FieldVersion(
+                            value: try JSONValue.parse(row[5] as String),
+                            stamp: Stamp(hlc: HLCTimestamp(rawValue: row[6]), node: row[7])),
+                        losers: [loser]))
             }
             return out
         }
@@ -67,10 +72,12 @@ extension AppDatabase {
     /// How many fields have open conflicts.
     public func openConflictCount() async throws -> Int {
         try await read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT DISTINCT c.record_id, c.field FROM conflicts c
-                JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field WHERE c.value != w.value)
-                """) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (SELECT DISTINCT c.record_id, c.field FROM conflicts c
+                    JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field WHERE c.value != w.value)
+                    """) ?? 0
         }
     }
 
@@ -91,13 +98,13 @@ extension AppDatabase {
                 value = v
             case .local:
                 guard let mine = versions.filter({ $0.stamp.node == self.nodeID }).max(by: { $0.stamp < $1.stamp }) else {
-                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "no version of it was written on this node; use --take remote or --take VALUE")
+                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "no version of it was written on this node")
                 }
                 value = mine.value
             case .remote:
                 let theirs = Set(versions.filter { $0.stamp.node != self.nodeID }.map { JSONText.compact($0.value) })
                 guard theirs.count == 1, let only = versions.first(where: { $0.stamp.node != self.nodeID }) else {
-                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "\(theirs.count) versions come from other nodes; use --take VALUE to choose")
+                    throw StoreError.ambiguousChoice(id: id, field: field, reason: "\(theirs.count) versions come from other nodes")
                 }
                 value = only.value
             }
@@ -129,14 +136,16 @@ extension AppDatabase {
 
     private func conflictsIn(_ db: Database, id: String, field: String) throws -> FieldConflict? {
         let winner = try FieldState.winner(db, id, field)
-        let rows = try Row.fetchAll(db, sql: "SELECT value, hlc, node FROM conflicts WHERE record_id = ? AND field = ? ORDER BY hlc, node",
-                                    arguments: [id, field])
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT value, hlc, node FROM conflicts WHERE record_id = ? AND field = ? ORDER BY hlc, node",
+            arguments: [id, field])
         guard let winner else { return nil }
         let losers = try rows.filter { ($0[0] as String) != winner.value }.map {
             FieldVersion(value: try JSONValue.parse($0[0] as String), stamp: Stamp(hlc: HLCTimestamp(rawValue: $0[1]), node: $0[2]))
         }
         guard !losers.isEmpty else { return nil }
-        return FieldConflict(recordID: id, title: "", field: field,
-                             current: FieldVersion(value: try JSONValue.parse(winner.value), stamp: winner.stamp), losers: losers)
+        return FieldConflict(
+            recordID: id, title: "", field: field,
+            current: FieldVersion(value: try JSONValue.parse(winner.value), stamp: winner.stamp), losers: losers)
     }
 }

@@ -41,11 +41,14 @@ extension AppDatabase {
     /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
     /// and bases are spliced in as they are, rather than parsed and serialised again. With clock
     /// values as strings, the bases (stored with integers) are rewritten.
-    public func feedPageText(since: Int64, limit: Int, hlc form: HLCForm = .integer) async throws -> (text: String, next: Int64, more: Bool) {
+    public func feedPageText(since: Int64, limit: Int, hlc form: HLCForm = .integer) async throws -> (text: String, next: Int64, more: Bool)
+    {
         try await read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                """), arguments: [since, limit + 1])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                        """), arguments: [since, limit + 1])
             let page = rows.prefix(limit)
             let next: Int64 = page.last.map { $0[7] } ?? since
             var text = "{\"feed_id\":"
@@ -59,7 +62,8 @@ extension AppDatabase {
                 JSONText.quote(row[0] as String, into: &text)
                 text += ",\"field\":"
                 JSONText.quote(row[1] as String, into: &text)
-                let hlc = row[3] as Int64, bases = row[6] as String
+                let hlc = row[3] as Int64
+                let bases = row[6] as String
                 switch form {
                 case .integer: text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\(hlc),\"bases\":" + bases + "}"
                 case .string:
@@ -85,18 +89,21 @@ extension AppDatabase {
                 replaced[(row[0] as String) + "\u{0}" + (row[1] as String), default: []]
                     .append(Stamp(hlc: HLCTimestamp(rawValue: row[2]), node: row[3]))
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.record_id, c.field, c.value, c.hlc, c.node, c.node_seq, c.bases, h.winner
-                FROM (SELECT record_id, field, hlc, node, 1 AS winner FROM field_stamps
-                      UNION ALL SELECT record_id, field, hlc, node, 0 FROM conflicts) AS h
-                JOIN changes c ON c.record_id = h.record_id AND c.field = h.field AND c.hlc = h.hlc AND c.node = h.node
-                ORDER BY c.seq
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.record_id, c.field, c.value, c.hlc, c.node, c.node_seq, c.bases, h.winner
+                    FROM (SELECT record_id, field, hlc, node, 1 AS winner FROM field_stamps
+                          UNION ALL SELECT record_id, field, hlc, node, 0 FROM conflicts) AS h
+                    JOIN changes c ON c.record_id = h.record_id AND c.field = h.field AND c.hlc = h.hlc AND c.node = h.node
+                    ORDER BY c.seq
+                    """)
             let changes = try rows.map { row in
                 var change = try FieldState.change(row)
                 if row[7] as Bool, let older = replaced[change.recordID + "\u{0}" + change.field] {
                     let known = Set(change.bases)
-                    let extra = older.filter { $0 < change.stamp && !known.contains($0) }.sorted().suffix(Change.maxBases - change.bases.count)
+                    let extra = older.filter { $0 < change.stamp && !known.contains($0) }.sorted().suffix(
+                        Change.maxBases - change.bases.count)
                     change.bases += extra
                 }
                 return change
@@ -138,9 +145,11 @@ extension AppDatabase {
     public func changesToPush(limit: Int) async throws -> (changes: [Change], mark: PushMark) {
         try await write { db in
             if let replay = try Self.meta(db, "replay_seq").flatMap(Int64.init) {
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                    """), arguments: [replay, limit])
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                            """), arguments: [replay, limit])
                 if let last = rows.last { return (try rows.map(FieldState.change), .replay(seq: last[7])) }
                 // Replayed to the end, own changes included: only later ones are left to push.
                 let own = try Int64.fetchOne(db, sql: "SELECT max(node_seq) FROM changes WHERE node = ?", arguments: [self.nodeID]) ?? 0
@@ -148,10 +157,13 @@ extension AppDatabase {
                 try Self.setMeta(db, "pushed_seq", String(own))
             }
             let pushed = Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0
-            let changes = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes
-                WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?
-                """), arguments: [self.nodeID, pushed, limit]).map(FieldState.change)
+            let changes = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes
+                        WHERE node = ? AND node_seq > ? ORDER BY node_seq LIMIT ?
+                        """), arguments: [self.nodeID, pushed, limit]
+            ).map(FieldState.change)
             return (changes, .own(nodeSeq: changes.last?.nodeSeq ?? pushed))
         }
     }
@@ -166,8 +178,10 @@ extension AppDatabase {
 
     /// Merges a pulled page and moves the cursor past it in the same transaction, so a crash
     /// leaves either both or neither. Validators are kept for the next conditional request.
-    public func applyPulled(_ changes: [Change], feedID: String, next: Int64, etag: String?, lastModified: String?,
-                            bound: ClockBound = .default) async throws -> ApplySummary {
+    public func applyPulled(
+        _ changes: [Change], feedID: String, next: Int64, etag: String?, lastModified: String?,
+        bound: ClockBound = .default
+    ) async throws -> ApplySummary {
         try await applyRemote(changes, bound: bound) { db in
             try Self.setMeta(db, "feed_id", feedID)
             try Self.setMeta(db, "feed_cursor", String(next))
@@ -196,11 +210,18 @@ extension AppDatabase {
     static func quotingClockValues(_ bases: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(bases.utf8.count + 16)
-        var previous: UInt8 = 0, inNumber = false
+        var previous: UInt8 = 0
+        var inNumber = false
         for c in bases.utf8 {
             let digit = (48...57).contains(c)
-            if inNumber, !digit { out.append(34); inNumber = false }
-            if previous == 91, digit { out.append(34); inNumber = true }
+            if inNumber, !digit {
+                out.append(34)
+                inNumber = false
+            }
+            if previous == 91, digit {
+                out.append(34)
+                inNumber = true
+            }
             out.append(c)
             previous = c
         }
@@ -214,8 +235,10 @@ extension AppDatabase {
 
     static func setMeta(_ db: Database, _ key: String, _ value: String?) throws {
         if let value {
-            try db.cachedStatement(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .execute(arguments: [key, value])
+            try db.cachedStatement(
+                sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+            .execute(arguments: [key, value])
         } else {
             try db.cachedStatement(sql: "DELETE FROM meta WHERE key = ?").execute(arguments: [key])
         }

@@ -110,8 +110,9 @@ extension AppDatabase {
         var newest: Stamp?
         var created = HLCTimestamp.zero
         var updated = HLCTimestamp.zero
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"),
-                                    arguments: [id])
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"),
+            arguments: [id])
         for row in rows {
             let field: String = row[0]
             let stamp = Stamp(hlc: HLCTimestamp(rawValue: row[1]), node: row[2])

@@ -24,9 +24,11 @@ extension AppDatabase {
     public func applyPushed(
         _ changes: [Change], writer: String, declaredNode: String?, bound: ClockBound = .default
     ) async throws -> ApplySummary {
-        try await applyRemote(changes, bound: bound, materialize: false, before: { db in
-            try Self.checkPush(db, changes, writer: writer, declaredNode: declaredNode)
-        })
+        try await applyRemote(
+            changes, bound: bound, materialize: false,
+            before: { db in
+                try Self.checkPush(db, changes, writer: writer, declaredNode: declaredNode)
+            })
     }
 
     static func checkPush(_ db: Database, _ changes: [Change], writer: String, declaredNode: String?) throws {
@@ -38,16 +40,19 @@ extension AppDatabase {
             // Replays (changes the hub has) pass: they add nothing, and a reset feed is refilled so.
             if try FieldState.hasNumber(db, node: node, nodeSeq: change.nodeSeq) { continue }
             if owners[node] == nil {
-                let owner = try String.fetchOne(db.cachedStatement(sql: "SELECT token_sha256 FROM node_owners WHERE node = ?"),
-                                                arguments: [node])
+                let owner = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT token_sha256 FROM node_owners WHERE node = ?"),
+                    arguments: [node])
                 owners[node] = .some(owner)
                 if owner == nil, declaredNode == nil || declaredNode == node { toBind.append(node) }
             }
             if let owner = owners[node] ?? nil, owner != writer {
                 throw StoreError.nodeNotYours(node: node, nodeSeq: change.nodeSeq)
             }
-            let top = try highest[node] ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT max(node_seq) FROM changes WHERE node = ?"),
-                                                          arguments: [node]) ?? 0
+            let top =
+                try highest[node] ?? Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT max(node_seq) FROM changes WHERE node = ?"),
+                    arguments: [node]) ?? 0
             let (expected, overflow) = top.addingReportingOverflow(1)
             guard !overflow else { throw StoreError.sequenceExhausted(node: node) }
             guard change.nodeSeq <= expected else {

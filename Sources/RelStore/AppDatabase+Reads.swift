@@ -46,11 +46,13 @@ public struct StoreStatistics: Sendable, Equatable {
 
 extension AppDatabase {
     func stored(_ db: Database, id: String) throws -> StoredRecord? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT doc, deleted, created_hlc FROM records WHERE id = ?"), arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT doc, deleted, created_hlc FROM records WHERE id = ?"), arguments: [id])
         else { return nil }
-        return StoredRecord(record: try Self.decode(row["doc"]), deleted: row["deleted"],
-                            createdHLC: HLCTimestamp(rawValue: row["created_hlc"]))
+        return StoredRecord(
+            record: try Self.decode(row["doc"]), deleted: row["deleted"],
+            createdHLC: HLCTimestamp(rawValue: row["created_hlc"]))
     }
 
     /// The stored record with this id if it is live; otherwise says whether it is unknown or deleted.
@@ -65,7 +67,7 @@ extension AppDatabase {
     static func decode(_ doc: String) throws -> Record {
         let json = try JSONValue.parse(doc)
         guard var fields = json.objectValue, case .string(let id)? = fields.removeValue(forKey: "id"),
-              let kind = fields.removeValue(forKey: "kind")?.stringValue.flatMap(RecordKind.init(rawValue:))
+            let kind = fields.removeValue(forKey: "kind")?.stringValue.flatMap(RecordKind.init(rawValue:))
         else { throw StoreError.damaged(path: "records", reason: "a stored record has no id or kind") }
         return try RecordValidator.merged(id: id, kind: kind, fields: fields)
     }
@@ -118,10 +120,12 @@ extension AppDatabase {
         let filterArguments = arguments
         let pageArguments = arguments + [filter.limit, filter.offset]
         return try await read { db in
-            let docs = try String.fetchAll(db, sql: """
-                SELECT doc FROM records WHERE \(whereClause)
-                ORDER BY date_lo IS NULL, date_lo, date_hi, id LIMIT ? OFFSET ?
-                """, arguments: pageArguments)
+            let docs = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT doc FROM records WHERE \(whereClause)
+                    ORDER BY date_lo IS NULL, date_lo, date_hi, id LIMIT ? OFFSET ?
+                    """, arguments: pageArguments)
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(whereClause)", arguments: filterArguments) ?? 0
             return (docs, total)
         }
@@ -161,9 +165,12 @@ extension AppDatabase {
     /// The change log, oldest first (for tests and, later, for sync).
     public func changes(after seq: Int64 = 0, limit: Int = 10_000) async throws -> [Change] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [seq, limit]).map(FieldState.change)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT record_id, field, value, hlc, node, node_seq, bases FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                    """, arguments: [seq, limit]
+            ).map(FieldState.change)
         }
     }
 }

@@ -29,22 +29,27 @@ extension AppDatabase {
     /// `additions` and `removals` change items of list fields: they are worked out here, inside the
     /// write, from the list as stored, so that edits of other items made meanwhile are kept.
     /// Only fields whose values change are written and logged.
-    public func update(id: String, edits: OrderedDictionary<String, JSONValue>,
-                       additions: OrderedDictionary<String, [JSONValue]> = [:],
-                       removals: OrderedDictionary<String, [JSONValue]> = [:]) async throws -> Record {
+    public func update(
+        id: String, edits: OrderedDictionary<String, JSONValue>,
+        additions: OrderedDictionary<String, [JSONValue]> = [:],
+        removals: OrderedDictionary<String, [JSONValue]> = [:]
+    ) async throws -> Record {
         try await write { db in
             let current = try self.live(db, id: id)
             var edits = edits
             for field in OrderedSet(removals.keys).union(additions.keys) {
                 guard edits[field] == nil else {
-                    throw ValidationError(field: field, value: nil, reason: "is both set as a whole and changed item by item; give one of them")
+                    throw ValidationError(
+                        field: field, value: nil, reason: "is both set as a whole and changed item by item; give one of them")
                 }
                 var items: [JSONValue]
                 switch current.record.fields[field] {
                 case .array(let list)?: items = list
                 // A null list, or a field of the other kind (refused below as unknown).
                 case .null?, nil: items = []
-                default: throw ValidationError(field: field, value: nil, reason: "is not a list; items can be added to and removed from lists only")
+                default:
+                    throw ValidationError(
+                        field: field, value: nil, reason: "is not a list; items can be added to and removed from lists only")
                 }
                 items = try Self.listEdit(items, removing: removals[field] ?? [], adding: additions[field] ?? []) { item in
                     StoreError.notInList(id: id, field: field, item: JSONText.compact(item))
@@ -65,8 +70,10 @@ extension AppDatabase {
     /// `items` less one occurrence of each of `removals` (each must be there, else `missing`
     /// names it), plus each of `additions` not there already, in order. Linear: counted by hash,
     /// not searched item by item, as a list may be long.
-    static func listEdit(_ items: [JSONValue], removing removals: [JSONValue], adding additions: [JSONValue],
-                         missing: (JSONValue) -> StoreError) throws -> [JSONValue] {
+    static func listEdit(
+        _ items: [JSONValue], removing removals: [JSONValue], adding additions: [JSONValue],
+        missing: (JSONValue) -> StoreError
+    ) throws -> [JSONValue] {
         var toRemove: [JSONValue: Int] = [:]
         for item in removals { toRemove[item, default: 0] += 1 }
         var present: [JSONValue: Int] = [:]
@@ -112,8 +119,10 @@ extension AppDatabase {
     /// every ``importProgressInterval`` records, and once more just before the commit. Whatever it
     /// throws (e.g. `CancellationError` when the client has gone) rolls the whole import back: GRDB
     /// runs the write synchronously, so this is where a long import can be stopped.
-    public func importRecords(_ records: [Record],
-                              progress: (@Sendable (_ written: Int, _ total: Int) throws -> Void)? = nil) async throws -> ImportSummary {
+    public func importRecords(
+        _ records: [Record],
+        progress: (@Sendable (_ written: Int, _ total: Int) throws -> Void)? = nil
+    ) async throws -> ImportSummary {
         try await write { db in
             var summary = ImportSummary()
             var log = ChangeWriter(db: db, node: self.nodeID)
@@ -125,9 +134,11 @@ extension AppDatabase {
                     continue
                 }
                 guard current.record.kind == record.kind else {
-                    throw ValidationError(field: "kind", value: JSONText.quoted(record.kind.rawValue),
-                                          reason: "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
-                                          recordIndex: index, recordID: record.id)
+                    throw ValidationError(
+                        field: "kind", value: JSONText.quoted(record.kind.rawValue),
+                        reason:
+                            "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
+                        recordIndex: index, recordID: record.id)
                 }
                 let changed = record.changedFields(from: current.record)
                 guard !changed.isEmpty || current.deleted else {
@@ -154,14 +165,15 @@ extension AppDatabase {
     /// Writes the current state of a record (the row that queries read).
     func save(_ db: Database, _ record: Record, deleted: Bool, createdHLC: HLCTimestamp, updatedHLC: HLCTimestamp) throws {
         let date = record.date
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, search, deleted, created_hlc, updated_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET
-                doc = excluded.doc, title = excluded.title, category = excluded.category,
-                date_lo = excluded.date_lo, date_hi = excluded.date_hi, parties = excluded.parties,
-                search = excluded.search, deleted = excluded.deleted, updated_hlc = excluded.updated_hlc
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, search, deleted, created_hlc, updated_hlc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    doc = excluded.doc, title = excluded.title, category = excluded.category,
+                    date_lo = excluded.date_lo, date_hi = excluded.date_hi, parties = excluded.parties,
+                    search = excluded.search, deleted = excluded.deleted, updated_hlc = excluded.updated_hlc
+                """)
         try statement.execute(arguments: [
             record.id, record.kind.rawValue, JSONText.compact(record.json), record.title, record.category,
             date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []), record.searchText,

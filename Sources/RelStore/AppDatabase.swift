@@ -56,9 +56,9 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// Maps SQLite failures to errors that say what to do. Only SQLite's own verdict that the
-    /// file is corrupt or not a database says "damaged": that message tells people to restore a
-    /// backup, advice that destroys work when the database is fine.
+    /// Maps SQLite failures to errors that say what happened. Only SQLite's own verdict that the
+    /// file is corrupt or not a database says "damaged": the servers then tell people to restore
+    /// a backup, advice that destroys work when the database is fine.
     static func translate(_ error: any Error, path: String) -> StoreError {
         guard let db = error as? DatabaseError else {
             return .internal(reason: "\(error)")
@@ -70,13 +70,13 @@ public struct AppDatabase: Sendable {
         case .SQLITE_TOOBIG: return .requestTooLarge(reason: message)
         case .SQLITE_ERROR where isStatementLimit(message): return .requestTooLarge(reason: message)
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
-            return .unusable(path: path, reason: "\(message); check that its directory exists and that reld's user may read and write it")
+            return .unusable(path: path, reason: message, cause: .cannotOpen)
         case .SQLITE_READONLY:
-            return .unusable(path: path, reason: "\(message); the file or its file system is read-only: give reld's user write access")
+            return .unusable(path: path, reason: "\(message); the file or its file system is read-only", cause: .readOnly)
         case .SQLITE_IOERR:
-            return .unusable(path: path, reason: "disk I/O error (\(message)); check the disk and the file system (dmesg), then restart reld")
+            return .unusable(path: path, reason: "disk I/O error (\(message))", cause: .ioError)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .unusable(path: path, reason: "\(message): another process keeps it locked; only one reld may use a state directory")
+            return .unusable(path: path, reason: "\(message): another process keeps it locked", cause: .locked)
         default: return .internal(reason: message)
         }
     }
@@ -84,9 +84,11 @@ public struct AppDatabase: Sendable {
     /// Whether an `SQLITE_ERROR` message is one of SQLite's per-statement limits (see
     /// https://sqlite.org/limits.html), which a request too big for one statement reaches.
     static func isStatementLimit(_ message: String) -> Bool {
-        let limits = ["too many SQL variables", "Expression tree is too large", "too many terms in compound SELECT",
-                      "too many arguments on function", "LIKE or GLOB pattern too complex", "string or blob too big",
-                      "too many columns", "parser stack overflow"]
+        let limits = [
+            "too many SQL variables", "Expression tree is too large", "too many terms in compound SELECT",
+            "too many arguments on function", "LIKE or GLOB pattern too complex", "string or blob too big",
+            "too many columns", "parser stack overflow",
+        ]
         return limits.contains { message.localizedCaseInsensitiveContains($0) }
     }
 
@@ -105,7 +107,7 @@ public struct AppDatabase: Sendable {
             throw error
         } catch let error as ValidationError {
             throw error
-        } catch where Self.isCancellation(error) {
+        } catch  where Self.isCancellation(error) {
             throw CancellationError()
         } catch {
             throw Self.translate(error, path: path)
@@ -118,7 +120,7 @@ public struct AppDatabase: Sendable {
             return try await writer.read(body)
         } catch let error as StoreError {
             throw error
-        } catch where Self.isCancellation(error) {
+        } catch  where Self.isCancellation(error) {
             throw CancellationError()
         } catch {
             throw Self.translate(error, path: path)

@@ -14,18 +14,25 @@ enum FieldState {
 
     /// The field's current value, if it has one.
     static func winner(_ db: Database, _ recordID: String, _ field: String) throws -> Version? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT hlc, node, value FROM field_stamps WHERE record_id = ? AND field = ?
-            """), arguments: [recordID, field]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT hlc, node, value FROM field_stamps WHERE record_id = ? AND field = ?
+                        """), arguments: [recordID, field])
+        else { return nil }
         return Version(stamp: Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1]), value: row[2])
     }
 
     /// Every version of the field nobody has replaced: its value and its conflicts.
     static func heads(_ db: Database, _ recordID: String, _ field: String) throws -> [Stamp] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT hlc, node FROM field_stamps WHERE record_id = ? AND field = ?
-            UNION SELECT hlc, node FROM conflicts WHERE record_id = ? AND field = ?
-            """), arguments: [recordID, field, recordID, field]).map { Stamp(hlc: HLCTimestamp(rawValue: $0[0]), node: $0[1]) }
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT hlc, node FROM field_stamps WHERE record_id = ? AND field = ?
+                    UNION SELECT hlc, node FROM conflicts WHERE record_id = ? AND field = ?
+                    """), arguments: [recordID, field, recordID, field]
+        ).map { Stamp(hlc: HLCTimestamp(rawValue: $0[0]), node: $0[1]) }
     }
 
     /// Appends `change` (its value serialised once by the caller, as `value`) to the log and
@@ -33,16 +40,23 @@ enum FieldState {
     /// nothing, if the log has it already (same node and node sequence number).
     @discardableResult
     static func log(_ db: Database, _ change: Change, value: String) throws -> Bool {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [change.recordID, change.field, value, change.hlc.rawValue,
-                                     change.node, change.nodeSeq, JSONText.compact(.array(change.bases.map(\.json)))])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            change.recordID, change.field, value, change.hlc.rawValue,
+            change.node, change.nodeSeq, JSONText.compact(.array(change.bases.map(\.json))),
+        ])
         guard db.changesCount > 0 else {
             // Already here. The same node and number with other content means a node's store was
             // restored from a backup (or copied) and is numbering changes again: refuse it loudly.
-            let same = try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
-                """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? true
+            let same =
+                try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
+                            """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? true
             if !same { throw StoreError.reusedSequence(node: change.node, nodeSeq: change.nodeSeq) }
             return false
         }
@@ -58,44 +72,54 @@ enum FieldState {
     /// Whether the log holds `change`: same node and number, with the same stamp and place (what
     /// ``log(_:_:value:)`` takes for the same change delivered again).
     static func isLogged(_ db: Database, _ change: Change) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
-            """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
+                    """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? false
     }
 
     /// Whether the log has a change numbered `nodeSeq` by `node`, whatever its content.
     static func hasNumber(_ db: Database, node: String, nodeSeq: Int64) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM changes WHERE node = ? AND node_seq = ?"),
-                          arguments: [node, nodeSeq]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM changes WHERE node = ? AND node_seq = ?"),
+            arguments: [node, nodeSeq]) ?? false
     }
 
     /// Whether a known change lists `stamp` among the versions it replaced.
     static func isSuperseded(_ db: Database, _ recordID: String, _ field: String, _ stamp: Stamp) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM superseded WHERE record_id = ? AND field = ? AND hlc = ? AND node = ?
-            """), arguments: [recordID, field, stamp.hlc.rawValue, stamp.node]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT 1 FROM superseded WHERE record_id = ? AND field = ? AND hlc = ? AND node = ?
+                    """), arguments: [recordID, field, stamp.hlc.rawValue, stamp.node]) ?? false
     }
 
     /// Makes `change` (whose value is `value` as JSON text) the field's value.
     static func setWinner(_ db: Database, _ change: Change, value: String) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO field_stamps (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node, value = excluded.value
-            """).execute(arguments: [change.recordID, change.field, change.hlc.rawValue, change.node, value])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO field_stamps (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node, value = excluded.value
+                """
+        ).execute(arguments: [change.recordID, change.field, change.hlc.rawValue, change.node, value])
     }
 
     /// Keeps a version that lost as one of the field's conflicts.
     static func addConflict(_ db: Database, _ recordID: String, _ field: String, _ version: Version) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO conflicts (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [recordID, field, version.stamp.hlc.rawValue, version.stamp.node, version.value])
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO conflicts (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [recordID, field, version.stamp.hlc.rawValue, version.stamp.node, version.value])
     }
 
     /// Reads a change-log row selected as `record_id, field, value, hlc, node, node_seq, bases`.
     static func change(_ row: Row) throws -> Change {
         let bases = try JSONValue.parse(row[6] as String).arrayValue ?? []
-        return Change(recordID: row[0], field: row[1], value: try JSONValue.parse(row[2] as String),
-                      hlc: HLCTimestamp(rawValue: row[3]), node: row[4], nodeSeq: row[5],
-                      bases: try bases.map { b throws(FieldError) in try Stamp(json: b) })
+        return Change(
+            recordID: row[0], field: row[1], value: try JSONValue.parse(row[2] as String),
+            hlc: HLCTimestamp(rawValue: row[3]), node: row[4], nodeSeq: row[5],
+            bases: try bases.map { b throws(FieldError) in try Stamp(json: b) })
     }
 }

@@ -33,9 +33,11 @@ extension AppDatabase {
             records.append((row["id"], record))
         }
         for (id, record) in records {
-            try db.execute(sql: "UPDATE records SET doc = ?, title = ?, parties = ?, search = ? WHERE id = ?", arguments: [
-                JSONText.compact(record.json), record.title, JSONText.compact(record.fields["parties"] ?? []), record.searchText, id,
-            ])
+            try db.execute(
+                sql: "UPDATE records SET doc = ?, title = ?, parties = ?, search = ? WHERE id = ?",
+                arguments: [
+                    JSONText.compact(record.json), record.title, JSONText.compact(record.fields["parties"] ?? []), record.searchText, id,
+                ])
         }
     }
 
@@ -51,9 +53,10 @@ extension AppDatabase {
             for column in key { arguments += [row[column] as DatabaseValue] }
             changed.append(arguments)
         }
-        let update = try db.makeStatement(sql: """
-            UPDATE \(table) SET value = ? WHERE \(key.map { "\($0) = ?" }.joined(separator: " AND "))
-            """)
+        let update = try db.makeStatement(
+            sql: """
+                UPDATE \(table) SET value = ? WHERE \(key.map { "\($0) = ?" }.joined(separator: " AND "))
+                """)
         for arguments in changed { try update.execute(arguments: arguments) }
     }
 }

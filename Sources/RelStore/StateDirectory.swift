@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import RelFiles
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The directory that holds one node's database, locked so that only one reld uses it at a time.
 ///
@@ -38,7 +39,8 @@ public final class StateDirectory: Sendable {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == ELOOP {
-                throw StoreError.stateDirectory(path: path, reason: "\(lockPath) is a symbolic link, which \(name) never follows; remove it")
+                throw StoreError.stateDirectory(
+                    path: path, reason: "\(lockPath) is a symbolic link, which \(name) never follows; remove it")
             }
             throw StoreError.stateDirectory(path: path, reason: "cannot open \(FileProblem(path: lockPath, errno: errno, writing: true))")
         }
@@ -48,7 +50,8 @@ public final class StateDirectory: Sendable {
             throw StoreError.stateDirectory(path: path, reason: "\(link) is a symbolic link, which \(name) never follows; remove it")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: lockPath, encoding: .utf8))?
+            let holder =
+                (try? String(contentsOfFile: lockPath, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
             throw StoreError.locked(path: path, pid: Int32(holder))

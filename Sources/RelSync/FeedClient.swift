@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import CompressNIO
 import Foundation
 import NIOCore
-import NIOHTTPCompression
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOSSL
 import RelModel
 
@@ -18,14 +18,6 @@ public final class FeedClient: Sendable {
     /// Whether the hub said (`Reld-Hlc: string`) that it reads clock values as strings; until
     /// then pushes carry integers, which hubs of every version read.
     let hubReadsStringHLC = LockedFlag()
-
-    /// What a conditional GET brought.
-    public enum Fetched<Body: Sendable>: Sendable {
-        /// The feed has nothing new for these validators (HTTP 304).
-        case notModified
-        /// A body, with the validators to send next time.
-        case body(Body, etag: String?, lastModified: String?)
-    }
 
     /// Creates a client; call ``shutdown()`` when done.
     public init(settings: FeedSettings) {
@@ -53,7 +45,7 @@ public final class FeedClient: Sendable {
     /// `GET /v1/changes?since=&limit=&hlc=string`, conditional on `etag`. A hub of version 0.2.0 or earlier
     /// ignores `hlc=string` and sends integers; both are read.
     public func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
-        let url = settings.url.string + "/v1/changes?since=\(since)&limit=\(limit)&hlc=string"
+        let url = settings.url.string + FeedRoutes.changes(since: since, limit: limit)
         return try await get(url, etag: etag, lastModified: nil) { json throws(FieldError) in try FeedPage(json: json) }
     }
 
@@ -68,7 +60,7 @@ public final class FeedClient: Sendable {
     /// sent as `Reld-Node` so that the hub binds only that id to our token, not the ids of
     /// others' changes we relay after a feed reset; hubs of version 0.2.0 or earlier ignore it.
     public func push(_ batch: PushBatch, node: String? = nil) async throws(FeedError) -> PushResult {
-        let url = settings.url.string + "/v1/changes"
+        let url = settings.url.string + FeedRoutes.changes
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         let form: HLCForm = hubReadsStringHLC.value ? .string : .integer
@@ -84,16 +76,19 @@ public final class FeedClient: Sendable {
         do { return try PushResult(json: json) } catch { throw FeedError.badResponse(url: url, reason: "\(error.path): \(error.reason)") }
     }
 
-    private func get<T: Sendable>(_ url: String, etag: String?, lastModified: String?,
-                                  decode: (JSONValue) throws(FieldError) -> T) async throws(FeedError) -> Fetched<T> {
+    private func get<T: Sendable>(
+        _ url: String, etag: String?, lastModified: String?,
+        decode: (JSONValue) throws(FieldError) -> T
+    ) async throws(FeedError) -> Fetched<T> {
         var request = HTTPClientRequest(url: url)
         if let etag { request.headers.add(name: "If-None-Match", value: etag) }
         if let lastModified { request.headers.add(name: "If-Modified-Since", value: lastModified) }
         let (response, json) = try await exchange(request, url: url)
         guard response.status != .notModified else { return .notModified }
         do {
-            return .body(try decode(json), etag: response.headers.first(name: "ETag"),
-                         lastModified: response.headers.first(name: "Last-Modified"))
+            return .body(
+                try decode(json), etag: response.headers.first(name: "ETag"),
+                lastModified: response.headers.first(name: "Last-Modified"))
         } catch {
             throw FeedError.badResponse(url: url, reason: "\(error.path.isEmpty ? "body" : error.path): \(error.reason)")
         }
@@ -127,10 +122,11 @@ public final class FeedClient: Sendable {
         case 401, 403:
             // 403 node_not_yours accepts the token but not our node id: its message says what to do.
             let code = (try? JSONValue.parse(String(buffer: body)))?["error"]?["code"]?.stringValue
-            guard code == "node_not_yours" else { throw .unauthorized(url: url, status: Int(response.status.code)) }
+            guard code == WireErrorCode.nodeNotYours.rawValue else { throw .unauthorized(url: url, status: Int(response.status.code)) }
             fallthrough
         default:
-            let message = (try? JSONValue.parse(String(buffer: body)))?["error"]?["message"]?.stringValue
+            let message =
+                (try? JSONValue.parse(String(buffer: body)))?["error"]?["message"]?.stringValue
                 ?? response.status.reasonPhrase
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds(max(0, $0)) }
             throw .status(url: url, status: Int(response.status.code), message: message, retryAfter: retryAfter)

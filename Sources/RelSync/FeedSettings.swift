@@ -41,7 +41,7 @@ public struct FeedURL: Sendable, Equatable, CustomStringConvertible {
         var s = string
         while s.hasSuffix("/") { s.removeLast() }
         guard let url = URL(string: s), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty
+            let host = url.host, !host.isEmpty
         else { throw FeedURLError(url: string) }
         guard url.query == nil, url.fragment == nil, url.user == nil else { throw FeedURLError(url: string) }
         self.string = s

@@ -4,7 +4,8 @@ import RelModel
 import RelStore
 
 /// Runs sync rounds with one feed: on an interval, soon after local changes, and on demand;
-/// backs off after failures. Local writes never wait for it.
+/// backs off after failures, numbers the rounds and keeps the status. Local writes never wait
+/// for it. What a round does (push, pull, feed resets) is ``SyncRound``'s.
 public actor SyncEngine {
     /// What the engine is doing, for `relctl status`.
     public enum State: String, Sendable {
@@ -52,42 +53,74 @@ public actor SyncEngine {
 
     let database: AppDatabase
     let settings: FeedSettings
-    let client: FeedClient
+    let feed: any FeedTransport
     let logger: Logger
+    let clock: SyncClock
     private var state = State.idle
     private var lastSuccess: Date?
     /// When the loop runs its next round unless nudged: an interval after the last success, or
     /// the backoff's time after a failure (then shown as the status's next attempt). Kept here, not worked out on each wake, so that
     /// waking for a nudge or a status call never pushes it back.
-    private var nextRound = Date()
+    private var nextRound: Date
     private var lastError: String?
     /// The round in flight's counts so far, for `relctl sync` to show while it waits.
     private var progress: Report?
     private var backoff: Backoff
     /// The round in flight, numbered in the order rounds start.
     private var running: (number: Int, task: Task<Result<Report, FeedError>, Never>)?
-    private var roundsStarted = 0
+    /// Rounds begun so far; a round's number is the count when it began.
+    private(set) var roundsStarted = 0
+    /// Callers of ``syncNow()`` waiting for their round.
+    private(set) var callersWaiting = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var waitGeneration = 0
     private var nudged = false
     private var stopped = false
     /// Whether this run has logged that the feed sent changes under this node's id.
-    private var warnedOwnID = false
+    private let warnedOwnID = LockedFlag()
+    private let storeMessage: @Sendable (StoreError) -> String
 
-    /// Creates an engine for `settings` over `database`.
-    public init(database: AppDatabase, settings: FeedSettings, logger: Logger) {
+    /// Creates an engine for `settings` over `database`, talking HTTP to the feed.
+    /// `storeMessage` words a store error for the person reading the status and the log (the
+    /// store says what happened; the program running the engine knows what its user can do).
+    public init(
+        database: AppDatabase, settings: FeedSettings, logger: Logger,
+        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+    ) {
+        self.init(
+            database: database, settings: settings, feed: FeedClient(settings: settings), logger: logger,
+            storeMessage: storeMessage)
+    }
+
+    /// Creates an engine that reaches the feed through `feed`.
+    public init(
+        database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger,
+        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+    ) {
+        self.init(database: database, settings: settings, feed: feed, logger: logger, clock: .system, storeMessage: storeMessage)
+    }
+
+    /// Creates an engine that reads the time and the backoff's jitter from `clock`.
+    init(
+        database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger, clock: SyncClock,
+        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+    ) {
         self.database = database
         self.settings = settings
+        self.feed = feed
         self.logger = logger
-        client = FeedClient(settings: settings)
+        self.clock = clock
+        self.storeMessage = storeMessage
+        nextRound = clock.now()
         backoff = Backoff(cap: settings.maxBackoff)
     }
 
     /// The engine's state.
     public func status() -> Status {
-        Status(feed: settings.url.string, readOnly: settings.url.isSnapshot, state: state,
-               lastSuccess: lastSuccess, lastError: lastError,
-               nextAttempt: lastError == nil ? nil : nextRound, round: progress)
+        Status(
+            feed: settings.url.string, readOnly: settings.url.isSnapshot, state: state,
+            lastSuccess: lastSuccess, lastError: lastError,
+            nextAttempt: lastError == nil ? nil : nextRound, round: progress)
     }
 
     /// Local changes are waiting: sync soon (unless backing off).
@@ -102,6 +135,8 @@ public actor SyncEngine {
         // Only a round that starts after this call is sure to push what the caller wrote
         // before it; several callers that arrive together share one such round.
         let startedBefore = roundsStarted
+        callersWaiting += 1
+        defer { callersWaiting -= 1 }
         while true {
             guard let running else { return await startRound().value }
             let result = await running.task.value
@@ -134,12 +169,12 @@ public actor SyncEngine {
                     await sleep(seconds: 0.2)
                     break
                 }
-                let wait = nextRound.timeIntervalSinceNow
+                let wait = nextRound.timeIntervalSince(clock.now())
                 if wait <= 0 { break }
                 await sleep(seconds: wait)
             }
         }
-        await client.shutdown()
+        await feed.shutdown()
     }
 
     /// Ends ``run()``, cancelling a round in flight so that shutdown never waits on the
@@ -173,140 +208,44 @@ public actor SyncEngine {
         defer { progress = nil }
         // Writes from here on are pushed by this round or flag the next one.
         nudged = false
+        let round = SyncRound(
+            database: database, settings: settings, feed: feed, logger: logger,
+            warnedOwnID: warnedOwnID, storeMessage: storeMessage
+        ) { report in await self.show(progress: report) }
         do throws(FeedError) {
-            let report = try await settings.url.isSnapshot ? pullSnapshot() : exchange()
+            let report = try await round.run()
             backoff.succeed()
             state = .idle
-            lastSuccess = Date()
+            lastSuccess = clock.now()
             lastError = nil
-            nextRound = Date().addingTimeInterval(settings.interval.seconds)
+            nextRound = clock.now().addingTimeInterval(settings.interval.seconds)
             // The loop may be asleep until an older backoff deadline: let it count from now.
             wake()
             if report.pulled + report.pushed + report.conflicts > 0 {
-                logger.info("synced", metadata: ["feed": "\(settings.url)", "pulled": "\(report.pulled)",
-                                                 "pushed": "\(report.pushed)", "conflicts": "\(report.conflicts)"])
+                logger.info(
+                    "synced",
+                    metadata: [
+                        "feed": "\(settings.url)", "pulled": "\(report.pulled)",
+                        "pushed": "\(report.pushed)", "conflicts": "\(report.conflicts)",
+                    ])
             }
             return .success(report)
         } catch {
-            let wait = backoff.fail(retryAfter: error.retryAfter, unit: Double.random(in: 0...1))
+            let wait = backoff.fail(retryAfter: error.retryAfter, unit: clock.jitter())
             state = error.isOffline ? .offline : .backingOff
             if lastError != error.description || backoff.failures == 1 {
                 logger.warning("sync failed: \(error)", metadata: ["retry_in_s": "\(Int(wait.seconds.rounded()))"])
             }
             lastError = error.description
-            nextRound = Date().addingTimeInterval(wait.seconds)
+            nextRound = clock.now().addingTimeInterval(wait.seconds)
             return .failure(error)
         }
     }
 
-    /// Push what is waiting, then pull until the feed has nothing more. A refused push does not
-    /// stop the pull: others' changes still arrive, and the round reports the push's error.
-    private func exchange() async throws(FeedError) -> Report {
-        var report = Report()
-        // First: a new feed URL resets the push position, and that must happen before pushing,
-        // or the next round pushes everything again.
-        _ = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
-        var pushError: FeedError?
-        do { try await push(&report) } catch { pushError = error }
-        try await pull(&report)
-        if let pushError { throw pushError }
-        return report
-    }
-
-    private func pull(_ report: inout Report) async throws(FeedError) {
-        let position = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
-        var cursor = position.cursor, etag = position.etag, feedID = position.feedID
-        while true {
-            let fetched: FeedClient.Fetched<FeedPage>
-            do {
-                fetched = try await client.pull(since: cursor, limit: settings.batchSize, etag: etag)
-            } catch .status(_, 410, _, _) where cursor > 0 {
-                // Our cursor is past the feed's end: it was restored from a backup. Start over.
-                logger.notice("feed is behind our cursor (restored?); pulling and pushing everything again", metadata: ["feed": "\(settings.url)"])
-                try await store { try await self.database.restartFeed(feedID: feedID ?? "") }
-                (cursor, etag) = (0, nil)
-                try await push(&report)
-                continue
-            }
-            switch fetched {
-            case .notModified:
-                report.notModified = true
-                return
-            case .body(let page, let newEtag, _):
-                if let known = feedID, known != page.feedID {
-                    // The feed was replaced: start over, and give it our changes again.
-                    logger.notice("feed was reset; pulling and pushing everything again", metadata: ["feed": "\(settings.url)"])
-                    try await store { try await self.database.restartFeed(feedID: page.feedID) }
-                    (cursor, etag, feedID) = (0, nil, page.feedID)
-                    try await push(&report)
-                    continue
-                }
-                let summary = try await store {
-                    try await self.database.applyPulled(page.changes, feedID: page.feedID, next: page.next,
-                                                        etag: page.more ? nil : newEtag, lastModified: nil,
-                                                        bound: self.settings.clockBound)
-                }
-                report.pulled += summary.applied
-                report.conflicts += summary.conflicts
-                report.pages += 1
-                warnClaimingOwnID(summary)
-                progress = report
-                (cursor, etag, feedID) = (page.next, nil, page.feedID)
-                if !page.more { return }
-            }
-        }
-    }
-
-    private func push(_ report: inout Report) async throws(FeedError) {
-        var size = settings.batchSize
-        while true {
-            let limit = size
-            let (batch, mark) = try await store { try await self.database.changesToPush(limit: limit) }
-            guard !batch.isEmpty else { return }
-            do {
-                _ = try await client.push(PushBatch(changes: batch), node: database.nodeID)
-            } catch .status(_, 413, _, _) where size > 1 {
-                // Larger than the feed takes (big values): send smaller batches.
-                size = max(1, size / 4)
-                continue
-            }
-            try await store { try await self.database.markPushed(mark) }
-            report.pushed += batch.count
-            progress = report
-        }
-    }
-
-    private func pullSnapshot() async throws(FeedError) -> Report {
-        var report = Report()
-        let position = try await store { try await self.database.feedPosition(feedURL: self.settings.url.string) }
-        switch try await client.snapshot(etag: position.etag, lastModified: position.lastModified) {
-        case .notModified:
-            report.notModified = true
-        case .body(let snapshot, let etag, let lastModified):
-            let summary = try await store {
-                try await self.database.applyPulled(snapshot.changes, feedID: snapshot.feedID, next: 0, etag: etag,
-                                                    lastModified: lastModified, bound: self.settings.clockBound)
-            }
-            report.pulled = summary.applied
-            report.conflicts = summary.conflicts
-            report.pages = 1
-            warnClaimingOwnID(summary)
-        }
-        return report
-    }
-
-    /// Says once per run, in the log, that the feed sent changes under this node's id that it
-    /// never wrote (they were skipped): a hostile or broken peer or hub, or this store was
-    /// restored from a backup. Sync goes on; repeating it every round would drown the log.
-    private func warnClaimingOwnID(_ summary: ApplySummary) {
-        guard summary.claimingOwnID > 0, !warnedOwnID else { return }
-        warnedOwnID = true
-        logger.warning("the feed sent changes under this node's id that this node never wrote; they were skipped (see docs/sync-protocol.md, \"Node ownership\"). If this store was restored from a backup, start reld on a fresh state directory and import an export",
-                       metadata: ["feed": "\(settings.url)", "node": "\(database.nodeID)", "skipped": "\(summary.claimingOwnID)"])
-    }
-
-    private func store<T>(_ body: () async throws -> T) async throws(FeedError) -> T {
-        do { return try await body() } catch { throw .store("\(error)") }
+    /// The round in flight's counts so far; only while that round runs, so that a late report
+    /// never outlives it.
+    private func show(progress report: Report) {
+        if progress != nil { progress = report }
     }
 }
 

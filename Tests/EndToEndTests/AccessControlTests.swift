@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The control socket's two gates, tried by real local users created for the test: the socket
 /// file's mode and group, and reld's own check of the peer's credentials (SO_PEERCRED).
@@ -29,8 +30,12 @@ struct AccessControlTests {
 
         func relctl(as user: String, _ arguments: String...) throws -> Output { try relctl(as: user, arguments) }
         func relctl(as user: String, _ arguments: [String]) throws -> Output {
-            try run("/usr/bin/setpriv", ["--reuid=\(user)", "--regid=\(user)", "--init-groups", relctlCopy,
-                                         "--socket", reld.socket] + arguments)
+            try run(
+                "/usr/bin/setpriv",
+                [
+                    "--reuid=\(user)", "--regid=\(user)", "--init-groups", relctlCopy,
+                    "--socket", reld.socket,
+                ] + arguments)
         }
         let add = ["add-event", "--title", "Added by a member", "--category", "diplomatic"]
 
@@ -78,9 +83,11 @@ private struct LocalUsers {
         member = "rtm\(suffix)"
         other = "rto\(suffix)"
         let add = "/usr/sbin/useradd"
-        for (program, arguments) in [("/usr/sbin/groupadd", ["--system", group]),
-                                     (add, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", "-G", group, member]),
-                                     (add, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", other])] {
+        for (program, arguments) in [
+            ("/usr/sbin/groupadd", ["--system", group]),
+            (add, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", "-G", group, member]),
+            (add, ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--user-group", other]),
+        ] {
             let out = try run(program, arguments)
             guard out.status == 0 else {
                 remove()

@@ -6,18 +6,36 @@ import Testing
     /// (arguments, expected exit status, text the error must contain). Whether relctl or reld
     /// notices a bad option value, it is a usage error: 2.
     static let cases: [([String], Int32, String)] = [
-        (["add-event", "--title", "x", "--category", "military", "--date", "2023-13-01"], 2, #"error: --date "2023-13-01": month must be 01-12"#),
+        (
+            ["add-event", "--title", "x", "--category", "military", "--date", "2023-13-01"], 2,
+            #"error: --date "2023-13-01": month must be 01-12"#
+        ),
         (["add-event", "--title", "x", "--category", "military", "--date", "2023-02-30"], 2, "day must be 01-28 for 2023-02"),
         (["add-event", "--title", "x", "--category", "military", "--date", "1991/1960"], 2, "end 1960 is before start 1991"),
         (["add-event", "--title", "", "--category", "military"], 2, "field title: \"\": must not be empty"),
         (["add-event", "--title", "x", "--category", "sports"], 2, "field category: \"sports\": must be one of: diplomatic"),
-        (["add-event", "--title", "x", "--category", "military", "--claim", "rumoured"], 2, "field claim_status: \"rumoured\": must be one of: reported, alleged, disputed"),
-        (["add-event", "--title", "x", "--category", "military", "--party", "XX"], 2, "field parties[0]: \"XX\": is not an ISO 3166-1 alpha-2 country code"),
+        (
+            ["add-event", "--title", "x", "--category", "military", "--claim", "rumoured"], 2,
+            "field claim_status: \"rumoured\": must be one of: reported, alleged, disputed"
+        ),
+        (
+            ["add-event", "--title", "x", "--category", "military", "--party", "XX"], 2,
+            "field parties[0]: \"XX\": is not an ISO 3166-1 alpha-2 country code"
+        ),
         (["add-event", "--title", "x", "--category", "military", "--party", "ml"], 2, "country codes are upper case: ML"),
-        (["add-event", "--title", "x", "--category", "military", "--actor", "Someone:alien"], 2, "field actors[0].type: \"alien\": must be one of"),
+        (
+            ["add-event", "--title", "x", "--category", "military", "--actor", "Someone:alien"], 2,
+            "field actors[0].type: \"alien\": must be one of"
+        ),
         (["add-event", "--title", "x", "--category", "military", "--source-url", "ftp://x"], 2, "field source.url"),
-        (["add-agreement", "--title", "x", "--category", "energy", "--status", "maybe"], 2, "field status: \"maybe\": must be one of: proposed"),
-        (["add-agreement", "--title", "x", "--category", "energy", "--date-signed", "2023-00"], 2, #"--date-signed "2023-00": month must be 01-12"#),
+        (
+            ["add-agreement", "--title", "x", "--category", "energy", "--status", "maybe"], 2,
+            "field status: \"maybe\": must be one of: proposed"
+        ),
+        (
+            ["add-agreement", "--title", "x", "--category", "energy", "--date-signed", "2023-00"], 2,
+            #"--date-signed "2023-00": month must be 01-12"#
+        ),
         (["add-event", "--title", "x", "--category", "military", "--id", "bad id!"], 2, "field id"),
         (["add-event", "--category", "military"], 2, "Missing expected argument '--title"),
         (["list", "--since", "2023-99"], 2, #"--since "2023-99": month must be 01-12"#),
@@ -66,7 +84,8 @@ import Testing
             _ = try rawExchange(d.socket, (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) })
             // A body over the limit (1 MiB on ordinary routes) gets 413 with a JSON error.
             let big = [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20)
-            let head = "POST /v1/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(big.count)\r\nConnection: close\r\n\r\n"
+            let head =
+                "POST /v1/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(big.count)\r\nConnection: close\r\n\r\n"
             let answer = try rawExchange(d.socket, Array(head.utf8) + big)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
             #expect(answer.contains("\"code\":\"payload_too_large\""))

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// reld killed with SIGKILL at random moments while relctl writes, imports and syncs: every write
 /// relctl reported done survives exactly once, the database stays intact, and the replica still
@@ -33,7 +34,9 @@ struct CrashLoopTests {
                     let id = "k\(round)-\(i)"
                     let args: [String]
                     if i % 7 == 6 {
-                        let batch = (0..<5).map { "{\"id\":\"\(id)-\($0)\",\"kind\":\"event\",\"title\":\"Batch \(i)\",\"category\":\"economic\"}" }
+                        let batch = (0..<5).map {
+                            "{\"id\":\"\(id)-\($0)\",\"kind\":\"event\",\"title\":\"Batch \(i)\",\"category\":\"economic\"}"
+                        }
                         let file = dir.file("batch-\(id).json")
                         try? ("[" + batch.joined(separator: ",") + "]").write(toFile: file, atomically: true, encoding: .utf8)
                         args = ["import", file]
@@ -51,7 +54,9 @@ struct CrashLoopTests {
             while !writer.isFinished { usleep(1_000) }
 
             let check = try run("/usr/bin/env", ["sqlite3", dir.file("a/reld.sqlite"), "PRAGMA integrity_check;"])
-            #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "after kill \(round + 1): \(check.stdout)\(check.stderr)")
+            #expect(
+                check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok",
+                "after kill \(round + 1): \(check.stdout)\(check.stderr)")
         }
 
         // After the last kill: everything acknowledged is there once, and it all reaches the hub
@@ -102,7 +107,9 @@ struct CrashLoopTests {
             usleep(UInt32.random(in: 20_000...300_000, using: &seed))
             hub.stop(SIGKILL)
             let check = try run("/usr/bin/env", ["sqlite3", dir.file("hub/relhub.sqlite"), "PRAGMA integrity_check;"])
-            #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "after kill \(round + 1): \(check.stdout)\(check.stderr)")
+            #expect(
+                check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok",
+                "after kill \(round + 1): \(check.stdout)\(check.stderr)")
             hub = try Hub.start(dir: dir, port: port, tokenFile: token)
         }
         defer { hub.stop() }
@@ -111,13 +118,16 @@ struct CrashLoopTests {
         #expect(Set(exports).count == 1, "every node holds the same records")
         #expect((try parseJSON(exports[0]) as? [Any])?.count == kills * 3 * 60)
         // Each node's changes are in the hub once each, numbered 1...n without a gap.
-        let counts = try run("/usr/bin/env", ["sqlite3", dir.file("hub/relhub.sqlite"),
-                                              "SELECT count(*) = max(node_seq) AND count(*) = count(DISTINCT node_seq) FROM changes GROUP BY node;"])
+        let counts = try run(
+            "/usr/bin/env",
+            [
+                "sqlite3", dir.file("hub/relhub.sqlite"),
+                "SELECT count(*) = max(node_seq) AND count(*) = count(DISTINCT node_seq) FROM changes GROUP BY node;",
+            ])
         #expect(counts.stdout.split(separator: "\n") == ["1", "1", "1"], "\(counts.stdout)\(counts.stderr)")
         print("crash loop: relhub killed \(kills) times during pushes from 3 nodes; \(kills * 3 * 60) records converged")
     }
 }
-
 
 /// Ids whose writes relctl reported done, shared with the writer thread.
 final class Acknowledged: @unchecked Sendable {

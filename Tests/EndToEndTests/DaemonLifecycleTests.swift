@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Starting, refusing to start, and stopping: the daemon behaves as a Linux daemon should.
 @Suite struct DaemonLifecycleTests {
@@ -89,11 +90,11 @@ import Testing
         defer { dir.remove() }
         let config = dir.file("reld.toml")
         try """
-            state_dir = "\(dir.file("from-config"))"
-            socket = "\(dir.file("c.sock"))"
-            socket_mode = "0600"
-            log_level = "debug"
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        state_dir = "\(dir.file("from-config"))"
+        socket = "\(dir.file("c.sock"))"
+        socket_mode = "0600"
+        log_level = "debug"
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.reld)
         process.arguments = ["--config", config]

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// relctl's exit status follows one rule whoever notices the problem (see `relctl --help`):
 /// 1 reld could not do it (the ledger's state, a bad record in an import file), 2 what was typed
@@ -28,7 +29,10 @@ import Testing
         (["resolve", "mlru-e01", "tags", "--take", "[a, b]"], 2, "--take visit,summit", nil),
         (["edit", "mlru-e01", "--set", "tags=a", "--set", "tags=b"], 2, "given twice", nil),
         // Short forms refuse what does not fit, the same way for --actor and --location.
-        (["add-event", "--title", "x", "--category", "military", "--actor", "Bob:person:source:RU:extra"], 2, "NAME[:TYPE[:ROLE[:COUNTRY]]]", nil),
+        (
+            ["add-event", "--title", "x", "--category", "military", "--actor", "Bob:person:source:RU:extra"], 2,
+            "NAME[:TYPE[:ROLE[:COUNTRY]]]", nil
+        ),
         (["add-event", "--title", "x", "--category", "military", "--location", "Gao:ML:extra"], 2, "NAME[:COUNTRY]", nil),
         (["edit", "mlru-e01", "--set", "actors=Bob:person:source:RU:extra"], 2, "NAME[:TYPE[:ROLE[:COUNTRY]]]", nil),
         // What ArgumentParser alone would get wrong or let through.

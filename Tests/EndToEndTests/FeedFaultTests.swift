@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// reld syncing with relhub through `Tests/faults/feed-fault-proxy.py`, which refuses, resets,
 /// stalls, truncates, corrupts and floods the feed at random: reld stays up, never holds part of
@@ -16,8 +17,10 @@ import Testing
 struct FeedFaultTests {
     static let environment = ProcessInfo.processInfo.environment
     static let stall = environment["RELD_FAULT_STALL_SECONDS"].flatMap(Double.init) ?? 2
-    static let classes = ["refuse", "reset", "server_error", "rate_limit", "stall", "truncate",
-                          "corrupt_json", "wrong_types", "oversize", "dribble"]
+    static let classes = [
+        "refuse", "reset", "server_error", "rate_limit", "stall", "truncate",
+        "corrupt_json", "wrong_types", "oversize", "dribble",
+    ]
 
     @Test func randomFaultsNeverLeavePartOfAPageAndTheNodesConverge() throws {
         let minRounds = Self.environment["RELD_FAULT_ROUNDS"].flatMap(Int.init) ?? 24
@@ -36,7 +39,8 @@ struct FeedFaultTests {
         // Both nodes keep writing while B syncs through the faults: rounds driven by relctl (which
         // skips the backoff wait) and B's own loop (interval 1 s, max_backoff 3 s) both run.
         var errors: [String: Int] = [:]
-        var failed = 0, round = 0
+        var failed = 0
+        var round = 0
         func fired(_ n: Int) throws -> Bool { try proxy.counts().values.allSatisfy { $0 >= n } }
         while true {
             // At least minRounds; then on until every class has fired twice (bounded).
@@ -53,7 +57,8 @@ struct FeedFaultTests {
                 #expect(sync.stderr.contains("feed"), "relctl sync says what failed: \(sync.stderr)")
             }
             for (name, node) in [("B", b), ("C", c)] where !node.process.isRunning {
-                Issue.record("reld \(name) died during round \(round) (status \(node.process.terminationStatus)):\n\(node.log.suffix(3000))")
+                Issue.record(
+                    "reld \(name) died during round \(round) (status \(node.process.terminationStatus)):\n\(node.log.suffix(3000))")
                 return
             }
             try net.checkWholePages(b, "round \(round)")
@@ -81,18 +86,25 @@ struct FeedFaultTests {
         #expect(same, "A and B export the same once the faults stop")
         #expect(try c.relctl("export").stdout == net.a.relctl("export").stdout, "C, on the snapshot, holds the same too")
         let exported = try parseJSON(try b.relctl("export").stdout) as? [[String: Any]] ?? []
-        let ids = Set(exported.compactMap { $0["id"] as? String }), expected = Set(net.written.ids)
-        #expect(ids == expected, "missing: \(expected.subtracting(ids).sorted().prefix(5)), extra: \(ids.subtracting(expected).sorted().prefix(5))")
+        let ids = Set(exported.compactMap { $0["id"] as? String })
+        let expected = Set(net.written.ids)
+        #expect(
+            ids == expected,
+            "missing: \(expected.subtracting(ids).sorted().prefix(5)), extra: \(ids.subtracting(expected).sorted().prefix(5))")
         let (cursor, held) = try net.checkWholePages(b, "after convergence")
-        let fromA = Int(try net.sql(net.dir.file("hub/relhub.sqlite"), "SELECT count(*) FROM changes WHERE node = '\(net.nodeA)';").first ?? "")
-        #expect(cursor == (try net.hubHead()) && held == fromA && held > 0, "B is at the hub's head (\(cursor)) with all \(held) of A's changes")
+        let fromA = Int(
+            try net.sql(net.dir.file("hub/relhub.sqlite"), "SELECT count(*) FROM changes WHERE node = '\(net.nodeA)';").first ?? "")
+        #expect(
+            cursor == (try net.hubHead()) && held == fromA && held > 0, "B is at the hub's head (\(cursor)) with all \(held) of A's changes"
+        )
         let final = try net.status(b)["sync"] as? [String: Any] ?? [:]
         #expect(final["last_error"] == nil && final["state"] as? String == "idle", "\(final)")
         // Rounds on the interval alone (no relctl sync, no local write on B or C) bring a new
         // record. (This found that the interval never came due after a successful round.)
         try net.add(to: net.a, ["late"])
         #expect(try net.a.relctl("sync").status == 0)
-        let start = Date(), due = start.addingTimeInterval(10)
+        let start = Date()
+        let due = start.addingTimeInterval(10)
         var got = false
         while !got, Date() < due {
             got = try [b, c].allSatisfy { try $0.relctl("show", "late").status == 0 }
@@ -105,13 +117,17 @@ struct FeedFaultTests {
         let counts = try proxy.counts()
         for name in Self.classes { #expect((counts[name] ?? 0) >= 1, "fault class \(name) fired: \(counts)") }
         let summary = Self.classes.map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " ")
-        print("feed faults: seed \(seed), \(round) rounds (\(failed) failed), \(ids.count) records, \(String(format: "%.1f", Date().timeIntervalSince(started))) s; \(summary)")
+        print(
+            "feed faults: seed \(seed), \(round) rounds (\(failed) failed), \(ids.count) records, \(String(format: "%.1f", Date().timeIntervalSince(started))) s; \(summary)"
+        )
         let stats = try proxy.stats()
         let byRoute = stats["faults_by_route"] as? [String: [String: Int]] ?? [:]
         for route in ["GET /v1/changes", "POST /v1/changes"] {
             #expect(byRoute[route]?.values.reduce(0, +) ?? 0 > 0, "faults on \(route): \(byRoute)")
         }
-        print("feed faults: \(stats["requests"] ?? 0) requests, \(stats["faulted"] ?? 0) faulted; routes \(stats["routes"] ?? [:]); B at cursor \(cursor) holding \(held) of A's changes")
+        print(
+            "feed faults: \(stats["requests"] ?? 0) requests, \(stats["faulted"] ?? 0) faulted; routes \(stats["routes"] ?? [:]); B at cursor \(cursor) holding \(held) of A's changes"
+        )
         print("feed faults: by route \(byRoute)")
         print("feed faults: details \(stats["details"] ?? [:])")
         for (error, n) in errors.sorted(by: { $0.key < $1.key }) { print("feed faults: last_error x\(n): \(error)") }
@@ -193,8 +209,9 @@ final class Network {
         dir = try TempDir()
         token = try Hub.makeToken(in: dir)
         hub = try Hub.start(dir: dir, tokenFile: token)
-        a = try Daemon(dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
-                       extraArguments: ["--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "1"])
+        a = try Daemon(
+            dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
+            extraArguments: ["--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "1"])
         nodeA = (try parseJSON(try a.relctl("--json", "status").stdout) as? [String: Any])?["node_id"] as? String ?? ""
         guard !nodeA.isEmpty else { throw HarnessError("no node_id in A's status") }
         // Pages are 1,000 changes at most: this makes several, so a page half applied would show.
@@ -206,8 +223,11 @@ final class Network {
     func node(_ name: String, feed: String, interval: Int) throws -> Daemon {
         let config = dir.file("\(name).toml")
         try "[sync]\nmax_backoff = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let d = try Daemon(dir: dir, stateDir: dir.file(name), socket: dir.file("\(name).sock"), extraArguments: [
-            "--config", config, "--feed", feed, "--token-file", token, "--sync-interval", "\(interval)"])
+        let d = try Daemon(
+            dir: dir, stateDir: dir.file(name), socket: dir.file("\(name).sock"),
+            extraArguments: [
+                "--config", config, "--feed", feed, "--token-file", token, "--sync-interval", "\(interval)",
+            ])
         nodes.append(d)
         return d
     }
@@ -218,7 +238,9 @@ final class Network {
         if ids.count == 1 {
             out = try node.relctl("add-event", "--id", ids[0], "--title", "Record \(ids[0])", "--category", "diplomatic")
         } else {
-            let records = ids.map { "{\"id\":\"\($0)\",\"kind\":\"event\",\"title\":\"Record \($0)\",\"category\":\"military\",\"date\":\"2023-01-02\"}" }
+            let records = ids.map {
+                "{\"id\":\"\($0)\",\"kind\":\"event\",\"title\":\"Record \($0)\",\"category\":\"military\",\"date\":\"2023-01-02\"}"
+            }
             let file = dir.file("import.json")
             try ("[" + records.joined(separator: ",") + "]").write(toFile: file, atomically: true, encoding: .utf8)
             out = try node.relctl("import", file)
@@ -243,23 +265,34 @@ final class Network {
         return out.stdout.split(separator: "\n").map(String.init)
     }
 
-    func hubHead() throws -> Int { Int(try sql(dir.file("hub/relhub.sqlite"), "SELECT coalesce(max(seq), 0) FROM changes;").first ?? "") ?? -1 }
+    func hubHead() throws -> Int {
+        Int(try sql(dir.file("hub/relhub.sqlite"), "SELECT coalesce(max(seq), 0) FROM changes;").first ?? "") ?? -1
+    }
 
     /// `node` holds exactly A's changes that the hub had up to `node`'s cursor, numbered 1...n:
     /// a page is applied whole with its cursor, or not at all. Returns the cursor and that count.
     @discardableResult
     func checkWholePages(_ node: Daemon, _ context: String) throws -> (cursor: Int, held: Int) {
         // One statement, one read transaction: the cursor and the changes are seen together.
-        let row = try sql(node.stateDir + "/reld.sqlite", """
-            SELECT coalesce((SELECT value FROM meta WHERE key = 'feed_cursor'), 0), count(*), coalesce(max(node_seq), 0)
-            FROM changes WHERE node = '\(nodeA)';
-            """).first?.split(separator: "|").compactMap { Int($0) } ?? []
+        let row =
+            try sql(
+                node.stateDir + "/reld.sqlite",
+                """
+                SELECT coalesce((SELECT value FROM meta WHERE key = 'feed_cursor'), 0), count(*), coalesce(max(node_seq), 0)
+                FROM changes WHERE node = '\(nodeA)';
+                """
+            ).first?.split(separator: "|").compactMap { Int($0) } ?? []
         guard row.count == 3 else { throw HarnessError("\(context): unreadable cursor row") }
         let (cursor, held, top) = (row[0], row[1], row[2])
-        let hub = Int(try sql(dir.file("hub/relhub.sqlite"),
-                              "SELECT count(*) FROM changes WHERE node = '\(nodeA)' AND seq <= \(cursor);").first ?? "") ?? -1
-        #expect(held == hub && top == held,
-                "\(context): B holds \(held) of A's changes (highest node_seq \(top)) at cursor \(cursor); the hub had \(hub) up to there")
+        let hub =
+            Int(
+                try sql(
+                    dir.file("hub/relhub.sqlite"),
+                    "SELECT count(*) FROM changes WHERE node = '\(nodeA)' AND seq <= \(cursor);"
+                ).first ?? "") ?? -1
+        #expect(
+            held == hub && top == held,
+            "\(context): B holds \(held) of A's changes (highest node_seq \(top)) at cursor \(cursor); the hub had \(hub) up to there")
         return (cursor, held)
     }
 
@@ -285,13 +318,17 @@ final class FaultProxy {
     var port: Int { server.port }
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(_ net: Network, seed: Int, rate: Double, classes: [String]? = nil, oversize: String? = nil, port: Int = 0,
-         on: Bool = true) throws {
+    init(
+        _ net: Network, seed: Int, rate: Double, classes: [String]? = nil, oversize: String? = nil, port: Int = 0,
+        on: Bool = true
+    ) throws {
         statsFile = net.dir.file("proxy-stats.json")
         offFile = net.dir.file("proxy-off")
-        var arguments = ["python3", "-u", Self.script, "--listen", "127.0.0.1:\(port)", "--upstream", "127.0.0.1:\(net.hub.port)",
-                         "--seed", "\(seed)", "--fault-rate", "\(rate)", "--stats", statsFile, "--off-file", offFile,
-                         "--stall", "\(FeedFaultTests.stall)", "--dribble", "1", "--retry-after", "5"]
+        var arguments = [
+            "python3", "-u", Self.script, "--listen", "127.0.0.1:\(port)", "--upstream", "127.0.0.1:\(net.hub.port)",
+            "--seed", "\(seed)", "--fault-rate", "\(rate)", "--stats", statsFile, "--off-file", offFile,
+            "--stall", "\(FeedFaultTests.stall)", "--dribble", "1", "--retry-after", "5",
+        ]
         if let classes { arguments += ["--classes", classes.joined(separator: ",")] }
         if let oversize { arguments += ["--oversize-modes", oversize] }
         if on { unlink(offFile) } else { _ = FileManager.default.createFile(atPath: offFile, contents: nil) }

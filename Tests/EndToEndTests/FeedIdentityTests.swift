@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One bad token holder must not cut a node off the feed or crash the replicas: relhub binds a
 /// node id to the token that pushed it first and keeps each node's numbers contiguous and
@@ -21,7 +22,8 @@ struct FeedIdentityTests {
 
         init() throws {
             dir = try TempDir()
-            let a = try Hub.makeToken(in: dir, name: "token-a"), b = try Hub.makeToken(in: dir, name: "token-b")
+            let a = try Hub.makeToken(in: dir, name: "token-a")
+            let b = try Hub.makeToken(in: dir, name: "token-b")
             tokenA = try Hub.tokenText(a)
             tokenB = try Hub.tokenText(b)
             let both = dir.file("hub-tokens")
@@ -29,10 +31,12 @@ struct FeedIdentityTests {
             chmod(both, 0o600)
             hub = try Hub.start(dir: dir, tokenFile: both)
             let feed = "http://127.0.0.1:\(hub.port)"
-            x = try Daemon(dir: dir, stateDir: dir.file("x"), socket: dir.file("x.sock"),
-                           extraArguments: ["--feed", feed, "--token-file", a, "--sync-interval", "3600"])
-            y = try Daemon(dir: dir, stateDir: dir.file("y"), socket: dir.file("y.sock"),
-                           extraArguments: ["--feed", feed, "--token-file", a, "--sync-interval", "3600"])
+            x = try Daemon(
+                dir: dir, stateDir: dir.file("x"), socket: dir.file("x.sock"),
+                extraArguments: ["--feed", feed, "--token-file", a, "--sync-interval", "3600"])
+            y = try Daemon(
+                dir: dir, stateDir: dir.file("y"), socket: dir.file("y.sock"),
+                extraArguments: ["--feed", feed, "--token-file", a, "--sync-interval", "3600"])
             nodeX = (try parseJSON(try x.relctl("--json", "status").stdout) as? [String: Any])?["node_id"] as? String ?? ""
             guard !nodeX.isEmpty else { throw HarnessError("no node_id in X's status") }
         }
@@ -63,8 +67,12 @@ struct FeedIdentityTests {
         func push(_ changes: [String], token: String) throws -> (status: Int, code: String?) {
             let body = dir.file("push-\(UUID().uuidString.prefix(8)).json")
             try "{\"changes\":[\(changes.joined(separator: ","))]}".write(toFile: body, atomically: true, encoding: .utf8)
-            let out = try run("/usr/bin/env", ["curl", "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)",
-                                               "-H", "Content-Type: application/json", "--data-binary", "@\(body)", feed + "/v1/changes"])
+            let out = try run(
+                "/usr/bin/env",
+                [
+                    "curl", "-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)",
+                    "-H", "Content-Type: application/json", "--data-binary", "@\(body)", feed + "/v1/changes",
+                ])
             let lines = out.stdout.split(separator: "\n")
             let answer = try? parseJSON(String(lines.dropLast().joined(separator: "\n"))) as? [String: Any]
             return (Int(lines.last ?? "") ?? -1, (answer?["error"] as? [String: Any])?["code"] as? String)
@@ -103,7 +111,9 @@ struct FeedIdentityTests {
         let attack = try team.push([Self.change(node: team.nodeX, seq: next, id: "x1", title: "Hijacked")], token: team.tokenB)
         #expect(attack.status == 403 && attack.code == "node_not_yours", "\(attack)")
         #expect(try team.hubMax(team.nodeX) == next - 1, "nothing of the batch was applied")
-        #expect(team.hub.log.contains("push refused") && team.hub.log.contains(team.nodeX), "the hub logs the refusal:\n\(team.hub.log.suffix(2000))")
+        #expect(
+            team.hub.log.contains("push refused") && team.hub.log.contains(team.nodeX),
+            "the hub logs the refusal:\n\(team.hub.log.suffix(2000))")
         #expect(!team.hub.log.contains(team.tokenB) && !team.hub.log.contains(team.tokenA), "the log never holds a token")
 
         // X goes on: its next change takes that number, and Y gets it.
@@ -124,8 +134,9 @@ struct FeedIdentityTests {
         // X given the other token is refused too, with a message that says why (not "check
         // token_file", which would send its user looking in the wrong place).
         _ = try team.x.stop()
-        let moved = try Daemon(dir: team.dir, stateDir: team.dir.file("x"), socket: team.dir.file("x.sock"),
-                               extraArguments: ["--feed", team.feed, "--token-file", team.dir.file("token-b"), "--sync-interval", "3600"])
+        let moved = try Daemon(
+            dir: team.dir, stateDir: team.dir.file("x"), socket: team.dir.file("x.sock"),
+            extraArguments: ["--feed", team.feed, "--token-file", team.dir.file("token-b"), "--sync-interval", "3600"])
         defer { _ = try? moved.stop(SIGKILL) }
         team.add(moved, "x3")
         let refused = try moved.relctl("sync")
@@ -146,8 +157,11 @@ struct FeedIdentityTests {
         // Within the wire's bound, but skipping numbers: a node moves only by what it pushes.
         let skip = try team.push([Self.change(node: "fresh-node", seq: 1 << 53, id: "h1", title: "Far")], token: team.tokenB)
         #expect(skip.status == 409 && skip.code == "sequence_gap", "\(skip)")
-        let gap = try team.push([Self.change(node: "fresh-node", seq: 1, id: "h1", title: "One"),
-                                 Self.change(node: "fresh-node", seq: 3, id: "h1", title: "Three")], token: team.tokenB)
+        let gap = try team.push(
+            [
+                Self.change(node: "fresh-node", seq: 1, id: "h1", title: "One"),
+                Self.change(node: "fresh-node", seq: 3, id: "h1", title: "Three"),
+            ], token: team.tokenB)
         #expect(gap.status == 409 && gap.code == "sequence_gap", "\(gap)")
         #expect(try team.sql("SELECT count(*) FROM changes WHERE node = 'fresh-node' OR node_seq > 1000000;") == ["0"])
 
@@ -169,7 +183,8 @@ struct FeedIdentityTests {
         // a change under X's id that X never wrote, far ahead of X's numbers.
         let hlc = Int64(Date().timeIntervalSince1970 * 1000) << 16
         let planted = try team.hubMax(team.nodeX) + 1000
-        _ = try team.sql("""
+        _ = try team.sql(
+            """
             INSERT INTO changes (record_id, field, value, hlc, node, node_seq, bases)
             VALUES ('x1', 'title', '"Planted"', \(hlc), '\(team.nodeX)', \(planted), '[]');
             """)
@@ -182,20 +197,25 @@ struct FeedIdentityTests {
         // X's next changes are numbered after its own, not after the planted one, and still sync.
         team.add(team.x, "x2")
         team.sync(team.x)
-        #expect(try team.sql("SELECT count(*) FROM changes WHERE node = '\(team.nodeX)' AND record_id = 'x2' AND node_seq < \(planted);") != ["0"])
+        #expect(
+            try team.sql("SELECT count(*) FROM changes WHERE node = '\(team.nodeX)' AND record_id = 'x2' AND node_seq < \(planted);") != [
+                "0"
+            ])
         team.sync(team.y)
         #expect(try team.y.relctl("show", "x2").status == 0)
 
         // The same after a restart (the old failure came back on every start).
         _ = try team.x.stop()
-        let again = try Daemon(dir: team.dir, stateDir: team.dir.file("x"), socket: team.dir.file("x.sock"),
-                               extraArguments: ["--feed", team.feed, "--token-file", team.dir.file("token-a"), "--sync-interval", "3600"])
+        let again = try Daemon(
+            dir: team.dir, stateDir: team.dir.file("x"), socket: team.dir.file("x.sock"),
+            extraArguments: ["--feed", team.feed, "--token-file", team.dir.file("token-a"), "--sync-interval", "3600"])
         defer { _ = try? again.stop(SIGKILL) }
         team.add(again, "x3")
         team.sync(again)
 
         // A number out of the wire's bound fails the pull (naming it) but never X's writes.
-        _ = try team.sql("""
+        _ = try team.sql(
+            """
             INSERT INTO changes (record_id, field, value, hlc, node, node_seq, bases)
             VALUES ('x1', 'title', '"Huge"', \(hlc), '\(team.nodeX)', 9223372036854775807, '[]');
             """)

@@ -1,21 +1,24 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Transfer codings, `Expect` and `HEAD` on both servers; wrong tokens on relhub.
 @Suite("HTTP framing and token guessing", .serialized)
 struct HTTPFramingTests {
     static func checks(_ exchange: (String) throws -> String, get path: String) throws {
-        let gzipChunked = try exchange("POST \(path) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")
+        let gzipChunked = try exchange(
+            "POST \(path) HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")
         #expect(gzipChunked.hasPrefix("HTTP/1.1 501"), "\(gzipChunked)")
         #expect(gzipChunked.contains("unsupported_transfer_encoding"))
 
         let oddExpectation = try exchange("GET \(path) HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nConnection: close\r\n\r\n")
         #expect(oddExpectation.hasPrefix("HTTP/1.1 417"), "\(oddExpectation)")
 
-        let continued = try exchange("GET \(path) HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let continued = try exchange(
+            "GET \(path) HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         #expect(continued.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(continued)")
         #expect(continued.contains("HTTP/1.1 200"), "\(continued)")
 
@@ -50,7 +53,8 @@ struct HTTPFramingTests {
         defer { hub.stop() }
         let guess = "guess-0123456789abcdef-secret"
         func changes(_ token: String) throws -> String {
-            try tcpRequest(port: hub.port, "GET /v1/changes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n")
+            try tcpRequest(
+                port: hub.port, "GET /v1/changes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nConnection: close\r\n\r\n")
         }
         for _ in 0..<10 { #expect(try changes(guess).hasPrefix("HTTP/1.1 401")) }
         let limited = try changes(guess)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import RelControlAPI
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Finds the built `reld` and `relctl` next to the test bundle (`swift build` puts them there).
 enum Binaries {
@@ -22,7 +23,8 @@ enum Binaries {
     static var relctl: String { directory.appendingPathComponent("relctl").path }
     static var relhub: String { directory.appendingPathComponent("relhub").path }
     /// The package root, for the files the package ships.
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     /// The sample ledger the package ships (examples/mali-russia.json).
     static var seedRecords: String { packageRoot.appendingPathComponent("examples/mali-russia.json").path }
 }
@@ -57,19 +59,24 @@ struct Output {
 }
 
 /// Runs a program to completion (bounded by `timeout`), feeding `stdin`.
-func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
-         timeout: TimeInterval = 60) throws -> Output {
+func run(
+    _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+    timeout: TimeInterval = 60
+) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
-    let out = Pipe(), err = Pipe(), input = Pipe()
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = input
     try process.run()
     // Read both pipes concurrently so a large output never blocks the child.
-    nonisolated(unsafe) var outData = Data(), errData = Data()
+    nonisolated(unsafe) var outData = Data()
+    nonisolated(unsafe) var errData = Data()
     let group = DispatchGroup()
     DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
     DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
@@ -80,8 +87,9 @@ func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, enviro
         throw HarnessError("\(executable) \(arguments) did not finish within \(timeout)s")
     }
     process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                  stderr: String(decoding: errData, as: UTF8.self))
+    return Output(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// Kills daemons left behind by an earlier test run that was itself killed (its `defer`s never
@@ -92,13 +100,15 @@ enum StaleRuns {
         for name in (try? fm.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix("reld-e2e-") {
             let dir = "/tmp/" + name
             guard let owner = try? String(contentsOfFile: dir + "/owner.pid", encoding: .utf8),
-                  let ownerPID = Int32(owner.trimmingCharacters(in: .whitespacesAndNewlines)),
-                  kill(ownerPID, 0) != 0 else { continue }  // its test run is still alive
+                let ownerPID = Int32(owner.trimmingCharacters(in: .whitespacesAndNewlines)),
+                kill(ownerPID, 0) != 0
+            else { continue }  // its test run is still alive
             for file in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where file.hasSuffix(".daemon.pid") {
                 if let text = try? String(contentsOfFile: dir + "/" + file, encoding: .utf8),
-                   let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                   let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
-                   cmdline.contains(dir) {
+                    let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                    let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                    cmdline.contains(dir)
+                {
                     kill(pid, SIGKILL)
                 }
             }
@@ -116,14 +126,17 @@ final class Daemon: @unchecked Sendable {
     let logFile: String
 
     /// Starts reld and waits until its socket accepts connections (not a sleep: a bounded poll).
-    init(dir: TempDir, stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [],
-         expectReady: Bool = true) throws {
+    init(
+        dir: TempDir, stateDir: String? = nil, socket: String? = nil, extraArguments: [String] = [],
+        expectReady: Bool = true
+    ) throws {
         self.dir = dir
         self.stateDir = stateDir ?? dir.file("state")
         self.socket = socket ?? dir.file("reld.sock")
         logFile = dir.file("reld-\(UUID().uuidString.prefix(8)).log")
-        process = try spawn(Binaries.reld, ["--state-dir", self.stateDir, "--socket", self.socket] + extraArguments,
-                            logFile: logFile)
+        process = try spawn(
+            Binaries.reld, ["--state-dir", self.stateDir, "--socket", self.socket] + extraArguments,
+            logFile: logFile)
         if expectReady { try waitUntilReady() }
     }
 

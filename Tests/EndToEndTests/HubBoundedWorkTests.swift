@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A small push must not freeze relhub: list fields are bounded and checked in linear time, so
 /// a push of 80,000 tags is refused at once, and /v1/health keeps answering while two large
@@ -79,7 +80,8 @@ struct HubBoundedWorkTests {
                 statuses[i] = (try? Self.curl(feed + "/v1/changes", token: token, body: body, maxTime: 120).status) ?? -1
             }
         }
-        var slowest = 0.0, polls = 0
+        var slowest = 0.0
+        var polls = 0
         // Bounded: at most 200 polls, each given 10 s (the freeze this guards against was 48 s).
         while group.wait(timeout: .now()) == .timedOut, polls < 200 {
             let start = Date()
@@ -94,14 +96,16 @@ struct HubBoundedWorkTests {
         print("health: \(polls) polls during two 2 MB pushes, slowest \(String(format: "%.3f", slowest)) s")
     }
 
-    /// Snapshots are built one at a time (each is the whole feed in memory): several followers
-    /// asking at once all get the whole, same document, one after the other.
+    /// Snapshots are written a few at a time, each a page at a time: several followers asking
+    /// at once all get the whole, same document.
     @Test func concurrentSnapshotsAreAllAnsweredWhole() throws {
         let dir = try TempDir()
         defer { dir.remove() }
         let (hub, token, feed) = try Self.startHub(dir)
         defer { hub.stop(SIGKILL) }
-        let changes = (1...300).map { Self.change(node: "snap-a", seq: $0, id: "s-\($0)", field: "tags", value: Self.tags(20, prefix: "t\($0)-")) }
+        let changes = (1...300).map {
+            Self.change(node: "snap-a", seq: $0, id: "s-\($0)", field: "tags", value: Self.tags(20, prefix: "t\($0)-"))
+        }
         let body = dir.file("batch.json")
         try "{\"changes\":[\(changes.joined(separator: ","))]}".write(toFile: body, atomically: true, encoding: .utf8)
         #expect(try Self.curl(feed + "/v1/changes", token: token, body: body).status == 200)

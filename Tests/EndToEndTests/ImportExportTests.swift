@@ -22,14 +22,17 @@ import Testing
 
             let again = try d.relctl("--json", "import", Binaries.seedRecords)
             #expect(try parseJSON(again.stdout) as? [String: Int] == ["created": 0, "updated": 0, "unchanged": 53])
-            let pendingAfter = try #require(try parseJSON(try d.relctl("--json", "status").stdout) as? [String: Any])["pending_changes"] as? Int
+            let pendingAfter =
+                try #require(try parseJSON(try d.relctl("--json", "status").stdout) as? [String: Any])["pending_changes"] as? Int
             #expect(pending == pendingAfter, "importing the same file twice changes nothing")
 
             let exportFile = d.dir.file("export.json")
             let export = try d.relctl("export", "--output", exportFile)
             #expect(export.status == 0, "\(export.stderr)")
-            let seed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Binaries.seedRecords))) as? [[String: Any]])
-            let exported = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: exportFile))) as? [[String: Any]])
+            let seed = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Binaries.seedRecords))) as? [[String: Any]])
+            let exported = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: exportFile))) as? [[String: Any]])
             #expect(exported.count == 53)
             let byID = Dictionary(uniqueKeysWithValues: exported.map { ($0["id"] as! String, $0 as NSDictionary) })
             for record in seed {
@@ -59,7 +62,8 @@ import Testing
 
     @Test func oneBadRecordImportsNothingAndNamesIt() throws {
         try withDaemon { d in
-            var seed = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Binaries.seedRecords))) as? [[String: Any]])
+            var seed = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Binaries.seedRecords))) as? [[String: Any]])
             var date = seed[40]["date"] as! [String: Any]
             date["start"] = "2023-13-01"
             date["type"] = "instant"
@@ -84,7 +88,10 @@ import Testing
                 ("[{\"kind\": \"event\",", "malformed JSON"),
                 ("{\"kind\": \"event\"}", "must be a JSON array"),
                 ("[{\"kind\":\"event\",\"title\":\"x\",\"category\":\"military\",\"colour\":\"red\"}]", "field colour: unknown field"),
-                ("[{\"id\":\"a\",\"kind\":\"event\",\"title\":\"x\",\"category\":\"military\"},{\"id\":\"a\",\"kind\":\"event\",\"title\":\"y\",\"category\":\"military\"}]", "appears twice"),
+                (
+                    "[{\"id\":\"a\",\"kind\":\"event\",\"title\":\"x\",\"category\":\"military\"},{\"id\":\"a\",\"kind\":\"event\",\"title\":\"y\",\"category\":\"military\"}]",
+                    "appears twice"
+                ),
             ]
             for (text, message) in cases {
                 let out = try d.relctl(["import", "-"], stdin: Data(text.utf8))
@@ -101,7 +108,8 @@ import Testing
         try withDaemon { d in
             #expect(try d.relctl("import", Binaries.seedRecords).status == 0)
             // `head` closes the pipe after 10 bytes; relctl must end without a crash report.
-            let out = try run("/bin/bash", ["-c", "set -o pipefail; '\(Binaries.relctl)' --socket '\(d.socket)' export | head -c 10 >/dev/null"])
+            let out = try run(
+                "/bin/bash", ["-c", "set -o pipefail; '\(Binaries.relctl)' --socket '\(d.socket)' export | head -c 10 >/dev/null"])
             #expect(out.status == 0, "\(out.stderr)")
             #expect(!out.stderr.contains("Fatal error"))
         }

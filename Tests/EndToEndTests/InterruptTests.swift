@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Ctrl-C on long relctl calls: relctl says what became of the work and exits 130, and reld does
 /// what relctl said (an import is rolled back; a sync round goes on); `export -o -` is stdout.
@@ -34,8 +35,8 @@ import Testing
         /// on, Ctrl-C gets its message rather than the default silent exit.
         var catchesSIGINT: Bool {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
-                  let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+                let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
             else { return false }
             return mask & (1 << UInt64(SIGINT - 1)) != 0
         }
@@ -43,9 +44,10 @@ import Testing
         /// Waits (bounded) for relctl to exit; returns its status and what it wrote.
         func finish(timeout: TimeInterval = 30) throws -> Output {
             try waitUntil(timeout: timeout, "relctl \(process.arguments ?? []) to exit") { !process.isRunning }
-            return Output(status: process.terminationStatus,
-                          stdout: (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? "",
-                          stderr: (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")
+            return Output(
+                status: process.terminationStatus,
+                stdout: (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")
         }
     }
 
@@ -108,7 +110,10 @@ import Testing
         try withDaemon { d in
             let file = try Self.generated(600, in: d.dir)
             let body = try Data(contentsOf: URL(fileURLWithPath: file))
-            let request = Array("POST /v1/import?progress=1 HTTP/1.1\r\nHost: reld\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + Array(body)
+            let request =
+                Array(
+                    "POST /v1/import?progress=1 HTTP/1.1\r\nHost: reld\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+                        .utf8) + Array(body)
             let answer = try rawExchange(d.socket, request, timeout: 60)
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
             #expect(answer.lowercased().contains("content-type: application/x-ndjson"))
@@ -116,7 +121,11 @@ import Testing
             #expect(answer.contains("{\"progress\":{\"total\":600,\"written\":600}}"))
             #expect(answer.contains("{\"result\":{\"created\":600,\"unchanged\":0,\"updated\":0}}"))
             // An unknown value is refused, not taken as "no".
-            let bad = try rawExchange(d.socket, Array("POST /v1/import?progress=yes HTTP/1.1\r\nHost: reld\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]".utf8))
+            let bad = try rawExchange(
+                d.socket,
+                Array(
+                    "POST /v1/import?progress=yes HTTP/1.1\r\nHost: reld\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+                        .utf8))
             #expect(bad.hasPrefix("HTTP/1.1 400"), "\(bad)")
         }
     }
@@ -132,7 +141,9 @@ import Testing
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+            }
         }
         #expect(bound)
         let port = UInt16(bigEndian: address.sin_port)
@@ -141,7 +152,9 @@ import Testing
         defer { _ = try? d.stop(SIGKILL) }
         let relctl = try Background(["--socket", d.socket, "sync"], dir: dir, name: "sync")
         // reld logs (at debug level) that a client asked for a round: relctl is waiting for it.
-        try Self.waitUntil(timeout: 30, "reld to get relctl's sync request") { d.log.contains("sync round requested") || !relctl.process.isRunning }
+        try Self.waitUntil(timeout: 30, "reld to get relctl's sync request") {
+            d.log.contains("sync round requested") || !relctl.process.isRunning
+        }
         kill(relctl.pid, SIGINT)
         let out = try relctl.finish()
         #expect(out.status == 130, "\(out.stderr)")
@@ -196,14 +209,17 @@ import Testing
     @Test func progressIsDrawnOnATerminalOnly() throws {
         try withDaemon { d in
             let file = try Self.generated(3_000, in: d.dir)
-            let shown = try Self.onTerminal("\(Binaries.relctl) --socket \(d.socket) import \(file)", dir: d.dir, name: "tty").finish(timeout: 120)
+            let shown = try Self.onTerminal("\(Binaries.relctl) --socket \(d.socket) import \(file)", dir: d.dir, name: "tty").finish(
+                timeout: 120)
             #expect(shown.status == 0, "\(shown.stdout)")
             #expect(shown.stdout.contains("\rimporting: 0 of 3,000 records written\u{1B}[K"), "\(shown.stdout)")
             #expect(shown.stdout.contains("\rimporting: 3,000 of 3,000 records written"), "\(shown.stdout)")
             // The line is erased before the summary.
-            #expect(shown.stdout.contains("\r\u{1B}[KImported: 0 created, 0 updated, 3000 unchanged.") ||
-                    shown.stdout.contains("\r\u{1B}[KImported: 3000 created, 0 updated, 0 unchanged."), "\(shown.stdout)")
-            let quiet = try Self.onTerminal("\(Binaries.relctl) --socket \(d.socket) --quiet import \(file)", dir: d.dir, name: "quiet").finish(timeout: 120)
+            #expect(
+                shown.stdout.contains("\r\u{1B}[KImported: 0 created, 0 updated, 3000 unchanged.")
+                    || shown.stdout.contains("\r\u{1B}[KImported: 3000 created, 0 updated, 0 unchanged."), "\(shown.stdout)")
+            let quiet = try Self.onTerminal("\(Binaries.relctl) --socket \(d.socket) --quiet import \(file)", dir: d.dir, name: "quiet")
+                .finish(timeout: 120)
             #expect(quiet.status == 0)
             #expect(!quiet.stdout.contains("importing"), "\(quiet.stdout)")
             #expect(!quiet.stdout.contains("\r\u{1B}[K"), "\(quiet.stdout)")
@@ -244,7 +260,9 @@ import Testing
             kill(relctl, SIGINT)
             let out = try session.finish()
             #expect(out.status == 130, "\(out.stdout)")
-            #expect(out.stdout.contains("\r\u{1B}[Kinterrupted: the export was abandoned; nothing was written (\(target) was not touched)"), "\(out.stdout)")
+            #expect(
+                out.stdout.contains("\r\u{1B}[Kinterrupted: the export was abandoned; nothing was written (\(target) was not touched)"),
+                "\(out.stdout)")
             #expect(!FileManager.default.fileExists(atPath: target))
             #expect(try FileManager.default.contentsOfDirectory(atPath: d.dir.path).filter { $0.hasSuffix(".tmp") } == [])
         }
@@ -270,8 +288,10 @@ import Testing
     /// `-` is standard input or output for relctl's files; the daemons read their files only
     /// from files and say so, instead of looking for a file named `-`.
     @Test func daemonsRefuseDashForTheirFiles() throws {
-        for (binary, option) in [(Binaries.reld, "--config"), (Binaries.reld, "--token-file"), (Binaries.reld, "--ca-file"),
-                                 (Binaries.relhub, "--config"), (Binaries.relhub, "--token-file")] {
+        for (binary, option) in [
+            (Binaries.reld, "--config"), (Binaries.reld, "--token-file"), (Binaries.reld, "--ca-file"),
+            (Binaries.relhub, "--config"), (Binaries.relhub, "--token-file"),
+        ] {
             let out = try run(binary, [option, "-"])
             #expect(out.status == 64, "\(binary) \(option) -: \(out.stderr)")
             #expect(out.stderr.contains("\(option) -: standard input is not read for this option; give the file's path"), "\(out.stderr)")

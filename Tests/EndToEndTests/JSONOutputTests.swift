@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import RelModel
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `relctl --json` as docs/relctl-json.md describes it: every command, on success and on
 /// failure, prints one JSON document on standard output with the documented members.
@@ -16,8 +17,9 @@ struct JSONOutputTests {
     func success(_ output: Output, keys: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
         #expect(output.status == 0, "relctl failed: \(output.stderr)", sourceLocation: sourceLocation)
         let object = try parseJSON(output.stdout) as? [String: Any] ?? [:]
-        #expect(keys.isSubset(of: Set(object.keys)), "missing \(keys.subtracting(object.keys)) in \(output.stdout)",
-                sourceLocation: sourceLocation)
+        #expect(
+            keys.isSubset(of: Set(object.keys)), "missing \(keys.subtracting(object.keys)) in \(output.stdout)",
+            sourceLocation: sourceLocation)
         return object
     }
 
@@ -29,11 +31,14 @@ struct JSONOutputTests {
     }
 
     @discardableResult
-    func failure(_ output: Output, status: Int32, code: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    func failure(_ output: Output, status: Int32, code: Set<String>, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String:
+        Any]
+    {
         #expect(output.status == status, "exit \(output.status), expected \(status): \(output.stderr)", sourceLocation: sourceLocation)
         #expect(output.stderr.hasPrefix("error: "), "stderr: \(output.stderr)", sourceLocation: sourceLocation)
-        #expect(output.stdout.hasSuffix("}\n") && output.stdout.filter { $0 == "\n" }.count == 1,
-                "one line of JSON: \(output.stdout)", sourceLocation: sourceLocation)
+        #expect(
+            output.stdout.hasSuffix("}\n") && output.stdout.filter { $0 == "\n" }.count == 1,
+            "one line of JSON: \(output.stdout)", sourceLocation: sourceLocation)
         let document = try parseJSON(output.stdout) as? [String: Any] ?? [:]
         #expect(Set(document.keys) == ["error", "exit_status"], "\(output.stdout)", sourceLocation: sourceLocation)
         #expect(document["exit_status"] as? Int == Int(status), sourceLocation: sourceLocation)
@@ -47,11 +52,16 @@ struct JSONOutputTests {
     @Test func everyCommandOnOneNode() throws {
         try withDaemon { d in
             let dir = d.dir
-            try success(d.relctl("--json", "status"),
-                        keys: ["version", "started_at", "uptime_seconds", "node_id", "records", "pending_changes",
-                               "database", "socket", "open_conflicts"])
-            let event = try success(d.relctl("add-event", "--json", "--id", "ev1", "--title", "Visit", "--category", "diplomatic",
-                                             "--date", "2023-02-07"), keys: ["id"])
+            try success(
+                d.relctl("--json", "status"),
+                keys: [
+                    "version", "started_at", "uptime_seconds", "node_id", "records", "pending_changes",
+                    "database", "socket", "open_conflicts",
+                ])
+            let event = try success(
+                d.relctl(
+                    "add-event", "--json", "--id", "ev1", "--title", "Visit", "--category", "diplomatic",
+                    "--date", "2023-02-07"), keys: ["id"])
             #expect(event["id"] as? String == "ev1")
             try success(d.relctl("--json", "add-agreement", "--id", "ag1", "--title", "Deal", "--category", "energy"), keys: ["id"])
             let page = try success(d.relctl("--json", "list"), keys: ["records", "total"])
@@ -81,15 +91,19 @@ struct JSONOutputTests {
             try failure(d.relctl("status", "--bogus", "--json"), status: 2, code: "usage")
             try failure(d.relctl("show", "--json"), status: 2, code: "usage")
             try failure(d.relctl("list", "--limit", "0", "--json"), status: 2, code: "usage")
-            try failure(d.relctl("--json", "add-event", "--title", "x", "--category", "military", "--date", "2023-13-01"), status: 2, code: "usage")
-            try failure(d.relctl("--json", "add-event", "--id", "ev1", "--title", "x", "--category", "military"), status: 1, code: "conflict")
-            let badStatus = try failure(d.relctl("--json", "add-agreement", "--title", "x", "--category", "energy", "--status", "bogus"),
-                                        status: 2, code: "validation_failed")
+            try failure(
+                d.relctl("--json", "add-event", "--title", "x", "--category", "military", "--date", "2023-13-01"), status: 2, code: "usage")
+            try failure(
+                d.relctl("--json", "add-event", "--id", "ev1", "--title", "x", "--category", "military"), status: 1, code: "conflict")
+            let badStatus = try failure(
+                d.relctl("--json", "add-agreement", "--title", "x", "--category", "energy", "--status", "bogus"),
+                status: 2, code: "validation_failed")
             #expect(badStatus["field"] as? String == "status")
             try failure(d.relctl("--json", "show", "nope"), status: 1, code: "not_found")
             // Found by relctl (usage) or by reld (validation_failed, naming the field): exit 2 either way.
-            let badDate = try failure(d.relctl("--json", "edit", "ev1", "--set", "date=2023-02-30"), status: 2,
-                                      code: ["usage", "validation_failed"])
+            let badDate = try failure(
+                d.relctl("--json", "edit", "ev1", "--set", "date=2023-02-30"), status: 2,
+                code: ["usage", "validation_failed"])
             #expect(badDate["code"] as? String == "usage" || badDate["field"] as? String == "date")
             try failure(d.relctl("--json", "edit", "ev1"), status: 2, code: "usage")
             try failure(d.relctl("--json", "delete", "nope"), status: 1, code: "not_found")
@@ -119,10 +133,12 @@ struct JSONOutputTests {
         var hub = try Hub.start(dir: dir, tokenFile: tokenFile)
         let port = hub.port
         func node(_ name: String) throws -> Daemon {
-            try Daemon(dir: dir, stateDir: dir.file(name), socket: dir.file("\(name).sock"),
-                       extraArguments: ["--feed", "http://127.0.0.1:\(port)", "--token-file", tokenFile, "--sync-interval", "3600"])
+            try Daemon(
+                dir: dir, stateDir: dir.file(name), socket: dir.file("\(name).sock"),
+                extraArguments: ["--feed", "http://127.0.0.1:\(port)", "--token-file", tokenFile, "--sync-interval", "3600"])
         }
-        let a = try node("a"), b = try node("b")
+        let a = try node("a")
+        let b = try node("b")
         defer { for d in [a, b] { _ = try? d.stop(SIGKILL) } }
 
         #expect(try a.relctl("add-event", "--id", "ev1", "--title", "Visit", "--category", "diplomatic").status == 0)
@@ -151,19 +167,27 @@ struct JSONOutputTests {
         let versions = listed.flatMap { [$0["current"] as? [String: Any] ?? [:]] + ($0["others"] as? [[String: Any]] ?? []) }
         #expect(versions.count == 2)
         func page(_ query: String) throws -> (headers: String, page: FeedPage) {
-            let out = try run("/usr/bin/env", ["curl", "-sS", "-D", "-", "-H", "Authorization: Bearer \(token)",
-                                               "http://127.0.0.1:\(port)/v1/changes?since=0&limit=1000\(query)"])
+            let out = try run(
+                "/usr/bin/env",
+                [
+                    "curl", "-sS", "-D", "-", "-H", "Authorization: Bearer \(token)",
+                    "http://127.0.0.1:\(port)/v1/changes?since=0&limit=1000\(query)",
+                ])
             let parts = out.stdout.components(separatedBy: "\r\n\r\n")
             return (parts[0], try FeedPage(json: JSONValue.parse(parts.dropFirst().joined(separator: "\r\n\r\n"))))
         }
-        let strings = try page("&hlc=string"), integers = try page("")
+        let strings = try page("&hlc=string")
+        let integers = try page("")
         #expect(strings.page == integers.page)
         #expect(strings.headers.lowercased().contains("reld-hlc: string"))
         for v in versions {
             let text = try #require(v["hlc"] as? String, "hlc must be a string: \(v)")
             let value = try #require(Int64(text))
             #expect(value > 1 << 53)
-            let change = integers.page.changes.first { $0.recordID == "ev1" && $0.field == "title" && $0.node == v["node"] as? String && $0.value == .string(v["value"] as? String ?? "") }
+            let change = integers.page.changes.first {
+                $0.recordID == "ev1" && $0.field == "title" && $0.node == v["node"] as? String
+                    && $0.value == .string(v["value"] as? String ?? "")
+            }
             #expect(change?.hlc.rawValue == value, "the hub's stamp for \(v) is \(String(describing: change?.hlc.rawValue))")
         }
 

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Many clients at once against one reld, and many nodes at once against one relhub: no call
 /// fails and every acknowledged write is stored exactly once. Correctness only: the latencies
@@ -13,7 +14,12 @@ struct LoadTests {
     /// of them (bounded): `concurrentPerform` would run only as many at once as there are cores.
     func concurrently(_ count: Int, timeout: TimeInterval = 120, _ body: @escaping @Sendable (Int) -> Void) throws {
         let done = DispatchSemaphore(value: 0)
-        for i in 0..<count { Thread { body(i); done.signal() }.start() }
+        for i in 0..<count {
+            Thread {
+                body(i)
+                done.signal()
+            }.start()
+        }
         let deadline = DispatchTime.now() + timeout
         for _ in 0..<count where done.wait(timeout: deadline) == .timedOut {
             throw HarnessError("\(count) concurrent workers did not all finish within \(timeout)s")
@@ -25,8 +31,11 @@ struct LoadTests {
         let token = try Hub.makeToken(in: dir)
         let hub = try Hub.start(dir: dir, tokenFile: token)
         do {
-            let reld = try Daemon(dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"), extraArguments: [
-                "--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "3600"])
+            let reld = try Daemon(
+                dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
+                extraArguments: [
+                    "--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "3600",
+                ])
             return (hub, reld)
         } catch {
             hub.stop(SIGKILL)
@@ -45,15 +54,22 @@ struct LoadTests {
         let dir = try TempDir()
         defer { dir.remove() }
         let (hub, reld) = try reldWithHub(dir)
-        defer { hub.stop(); _ = try? reld.stop(SIGKILL) }
+        defer {
+            hub.stop()
+            _ = try? reld.stop(SIGKILL)
+        }
 
-        let clients = 32, writes = 3
-        let acknowledged = Acknowledged(), failures = Acknowledged()
+        let clients = 32
+        let writes = 3
+        let acknowledged = Acknowledged()
+        let failures = Acknowledged()
         try concurrently(clients) { c in
             func call(_ arguments: [String]) -> Bool {
                 let out = try? reld.relctl(arguments)
                 guard out?.status == 0 else {
-                    failures.add(["client \(c): relctl \(arguments.prefix(2).joined(separator: " ")): exit \(out?.status ?? -1), \(out?.stderr ?? "no exit within 60 s")"])
+                    failures.add([
+                        "client \(c): relctl \(arguments.prefix(2).joined(separator: " ")): exit \(out?.status ?? -1), \(out?.stderr ?? "no exit within 60 s")"
+                    ])
                     return false
                 }
                 return true
@@ -82,8 +98,9 @@ struct LoadTests {
         // After one more round, each of reld's changes is in the hub once: node_seq 1...n, no gap.
         #expect(try reld.relctl("sync").status == 0)
         let local = try sql(dir.file("a/reld.sqlite"), "SELECT count(*) FROM changes;")
-        let inHub = try sql(dir.file("hub/relhub.sqlite"),
-                            "SELECT count(*), max(node_seq), count(DISTINCT node_seq) FROM changes GROUP BY node;")
+        let inHub = try sql(
+            dir.file("hub/relhub.sqlite"),
+            "SELECT count(*), max(node_seq), count(DISTINCT node_seq) FROM changes GROUP BY node;")
         #expect(inHub == ["\(local[0])|\(local[0])|\(local[0])"], "reld \(local), hub \(inHub)")
         let status = try parseJSON(try reld.relctl("--json", "status").stdout) as? [String: Any]
         #expect(status?["pending_changes"] as? Int == 0)
@@ -99,15 +116,23 @@ struct LoadTests {
         let dir = try TempDir()
         defer { dir.remove() }
         let (hub, reld) = try reldWithHub(dir)
-        defer { hub.stop(); _ = try? reld.stop(SIGKILL) }
+        defer {
+            hub.stop()
+            _ = try? reld.stop(SIGKILL)
+        }
         let script = Binaries.packageRoot.appendingPathComponent("bench/load-clients.py").path
         for pass in 1...2 {
-            let out = try run("/usr/bin/env", ["python3", script, reld.socket, "--relctl", Binaries.relctl, "--curl",
-                                              "--clients", "32", "--ops", "20", "--prefix", "s\(pass)",
-                                              "--hub-db", dir.file("hub/relhub.sqlite")], timeout: 120)
+            let out = try run(
+                "/usr/bin/env",
+                [
+                    "python3", script, reld.socket, "--relctl", Binaries.relctl, "--curl",
+                    "--clients", "32", "--ops", "20", "--prefix", "s\(pass)",
+                    "--hub-db", dir.file("hub/relhub.sqlite"),
+                ], timeout: 120)
             let report = try parseJSON(out.stdout) as? [String: Any] ?? [:]
-            #expect(out.status == 0 && report["errors"] as? Int == 0,
-                    "run \(pass): \(report["errors"] ?? out.stderr) failures, e.g. \(report["first_errors"] ?? "")")
+            #expect(
+                out.status == 0 && report["errors"] as? Int == 0,
+                "run \(pass): \(report["errors"] ?? out.stderr) failures, e.g. \(report["first_errors"] ?? "")")
         }
     }
 
@@ -123,25 +148,34 @@ struct LoadTests {
 
         /// One HTTP exchange through curl: (status, body).
         @Sendable func http(_ extra: [String]) -> (Int, String) {
-            guard let out = try? run("/usr/bin/env", ["curl", "-sS", "--max-time", "60", "-w", "\n%{http_code}",
-                                                      "-H", "Authorization: Bearer \(token)"] + extra) else { return (-1, "") }
+            guard
+                let out = try? run(
+                    "/usr/bin/env",
+                    [
+                        "curl", "-sS", "--max-time", "60", "-w", "\n%{http_code}",
+                        "-H", "Authorization: Bearer \(token)",
+                    ] + extra)
+            else { return (-1, "") }
             let lines = out.stdout.split(separator: "\n", omittingEmptySubsequences: false)
             return (Int(lines.last ?? "") ?? -1, lines.dropLast().joined(separator: "\n") + out.stderr)
         }
         /// Pushes `changes` from a file; returns the hub's answer as (accepted, duplicates), or nil.
         @Sendable func push(_ changes: [[String: Any]], file: String) -> (Int, Int)? {
             guard let data = try? JSONSerialization.data(withJSONObject: ["changes": changes]),
-                  (try? data.write(to: URL(fileURLWithPath: file))) != nil else { return nil }
+                (try? data.write(to: URL(fileURLWithPath: file))) != nil
+            else { return nil }
             let (status, body) = http(["-H", "Content-Type: application/json", "--data-binary", "@" + file, url])
             guard status == 200, let answer = try? parseJSON(body) as? [String: Any] else { return nil }
             return (answer["accepted"] as? Int ?? -1, answer["duplicates"] as? Int ?? -1)
         }
 
-        let nodes = 50, recordsPerBatch = 2
+        let nodes = 50
+        let recordsPerBatch = 2
         let failures = Acknowledged()
         try concurrently(nodes) { n in
             let node = "sim-\(n)"
-            var seq = 0, hlc = Int64(Date().timeIntervalSince1970 * 1000) << 16
+            var seq = 0
+            var hlc = Int64(Date().timeIntervalSince1970 * 1000) << 16
             func change(_ record: String, _ field: String, _ value: Any, bases: [[Any]] = []) -> [String: Any] {
                 seq += 1
                 hlc += 1
@@ -176,8 +210,9 @@ struct LoadTests {
         #expect(failures.ids.isEmpty, "\(failures.ids.prefix(5))")
 
         let perNode = 2 * recordsPerBatch * 3 + 1
-        let rows = try sql(dir.file("hub/relhub.sqlite"),
-                           "SELECT node, count(*), max(node_seq), count(DISTINCT node_seq) FROM changes GROUP BY node ORDER BY node;")
+        let rows = try sql(
+            dir.file("hub/relhub.sqlite"),
+            "SELECT node, count(*), max(node_seq), count(DISTINCT node_seq) FROM changes GROUP BY node ORDER BY node;")
         #expect(rows == (0..<nodes).map { "sim-\($0)" }.sorted().map { "\($0)|\(perNode)|\(perNode)|\(perNode)" }, "\(rows.prefix(5))")
         // The feed as a client pulls it: each change once. (Not the hub's head: a duplicate
         // change in a push uses up a log position, so positions have gaps.)
@@ -191,6 +226,7 @@ struct LoadTests {
             since = page["next"] as? Int ?? since
             if status != 200 || page["more"] as? Bool != true { break }
         }
-        #expect(pulled.count == nodes * perNode && Set(pulled).count == pulled.count, "\(pulled.count) pulled, \(Set(pulled).count) distinct")
+        #expect(
+            pulled.count == nodes * perNode && Set(pulled).count == pulled.count, "\(pulled.count) pulled, \(Set(pulled).count) distinct")
     }
 }

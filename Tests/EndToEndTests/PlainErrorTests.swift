@@ -1,15 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a person sees when a request is too big, a path is wrong, or a daemon cannot start:
 /// the thing at fault and how to fix it, never SQLite's, Foundation's or NIO's internals, and
 /// never "damaged" for a database that is fine.
 @Suite struct PlainErrorTests {
-    static let internals = ["NSCocoaErrorDomain", "error 256", "error 512", "errno:", "bind(descriptor", "damaged",
-                            "Expression tree", "The file", "leading zeroes"]
+    static let internals = [
+        "NSCocoaErrorDomain", "error 256", "error 512", "errno:", "bind(descriptor", "damaged",
+        "Expression tree", "The file", "leading zeroes",
+    ]
 
     func expectPlain(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for word in Self.internals {
@@ -37,11 +40,13 @@ import Testing
             expectPlain(answer)
             // Past what reld's HTTP parser reads (80 KiB of request line and headers), the answer
             // is still the JSON error, not a bare 400.
-            let huge = try rawExchange(d.socket, Array("GET /v1/records?text=\(String(repeating: "a", count: 90_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let huge = try rawExchange(
+                d.socket, Array("GET /v1/records?text=\(String(repeating: "a", count: 90_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
             #expect(huge.hasPrefix("HTTP/1.1 400"), "\(huge.prefix(300))")
             #expect(huge.contains("application/json") && huge.contains("larger than reld reads (80 KiB)"), "\(huge.prefix(600))")
             // Within the limits, the same filters work.
-            let fine = try d.relctl(["list"] + (0..<20).flatMap { ["--party", "O\($0)"] } + ["--text", String(repeating: "a", count: 1000)])
+            let fine = try d.relctl(
+                ["list"] + (0..<20).flatMap { ["--party", "O\($0)"] } + ["--text", String(repeating: "a", count: 1000)])
             #expect(fine.status == 0, "\(fine.stderr)")
             #expect(!d.log.contains("damaged"), "\(d.log)")
         }
@@ -88,7 +93,13 @@ import Testing
             (Binaries.reld, ["--socket", ""], "--socket \"\""),
             (Binaries.reld, ["--sync-interval", "0"], "--sync-interval 0"),
             (Binaries.reld, ["--feed", "ftp://x", "--state-dir", dir.file("s")], "--feed"),
-            (Binaries.reld, ["--feed", "http://127.0.0.1:1", "--token-file", dir.file("none"), "--state-dir", dir.file("s"), "--socket", dir.file("s.sock")], "no such file"),
+            (
+                Binaries.reld,
+                [
+                    "--feed", "http://127.0.0.1:1", "--token-file", dir.file("none"), "--state-dir", dir.file("s"), "--socket",
+                    dir.file("s.sock"),
+                ], "no such file"
+            ),
             (Binaries.relhub, ["--bogus"], "--bogus"),
             (Binaries.relhub, ["--state-dir", "", "--token-file", token], "--state-dir \"\""),
             (Binaries.relhub, ["--listen", "nowhere", "--token-file", token], "--listen \"nowhere\""),
@@ -100,11 +111,23 @@ import Testing
             #expect(out.stderr.contains(message), "\(binary) \(arguments): \(out.stderr)")
         }
         let configs: [(String, String, String)] = [
-            (Binaries.reld, "socket_mode = 0660\n", #":1: key "socket_mode": 0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#),
+            (
+                Binaries.reld, "socket_mode = 0660\n",
+                #":1: key "socket_mode": 0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#
+            ),
             (Binaries.reld, "socket_group = \"no-such-group-reld\"\n", #"group "no-such-group-reld" does not exist; create it"#),
-            (Binaries.reld, "[sync]\nfeed = \"http://127.0.0.1:1\"\ntoken_file = \"\(dir.path)\"\n", "is a directory; give a file; check the path and that this user may read it (named by [sync] token_file in"),
-            (Binaries.relhub, "token_file = \"\(dir.path)\"\n", "is a directory; give a file; check the path and that this user may read it (named by token_file in"),
-            (Binaries.relhub, "max_page_size = 0100\n", #"key "max_page_size": 0100 is not a TOML number (no leading zeros); write max_page_size = 100"#),
+            (
+                Binaries.reld, "[sync]\nfeed = \"http://127.0.0.1:1\"\ntoken_file = \"\(dir.path)\"\n",
+                "is a directory; give a file; check the path and that this user may read it (named by [sync] token_file in"
+            ),
+            (
+                Binaries.relhub, "token_file = \"\(dir.path)\"\n",
+                "is a directory; give a file; check the path and that this user may read it (named by token_file in"
+            ),
+            (
+                Binaries.relhub, "max_page_size = 0100\n",
+                #"key "max_page_size": 0100 is not a TOML number (no leading zeros); write max_page_size = 100"#
+            ),
         ]
         for (binary, text, message) in configs {
             let config = dir.file("bad.toml")
@@ -128,8 +151,11 @@ import Testing
         defer { close(fd) }
         let huge = exchange(fd, "GET /v1/changes?since=\(String(repeating: "1", count: 90_000)) HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(huge.hasPrefix("HTTP/1.1 400"), "\(huge.prefix(300))")
-        #expect(huge.contains("application/json") && huge.contains("{\"error\":{\"code\":\"bad_request\",\"message\":\"the request line and headers are larger than relhub reads (80 KiB)"),
-                "\(huge.prefix(600))")
+        #expect(
+            huge.contains("application/json")
+                && huge.contains(
+                    "{\"error\":{\"code\":\"bad_request\",\"message\":\"the request line and headers are larger than relhub reads (80 KiB)"),
+            "\(huge.prefix(600))")
     }
 
     @Test func aTakenPortOrSocketIsSaidPlainly() throws {
@@ -138,9 +164,13 @@ import Testing
         let token = try Hub.makeToken(in: dir)
         let hub = try Hub.start(dir: dir, tokenFile: token)
         defer { hub.stop() }
-        let second = try run(Binaries.relhub, ["--listen", "127.0.0.1:\(hub.port)", "--state-dir", dir.file("hub2"), "--token-file", token], timeout: 30)
+        let second = try run(
+            Binaries.relhub, ["--listen", "127.0.0.1:\(hub.port)", "--state-dir", dir.file("hub2"), "--token-file", token], timeout: 30)
         #expect(second.status == 1)
-        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(hub.port): address already in use; stop the other server there, or choose another with --listen"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "cannot listen on 127.0.0.1:\(hub.port): address already in use; stop the other server there, or choose another with --listen"
+            ), "\(second.stderr)")
         expectPlain(second.stderr)
 
         let reld = try Daemon(dir: dir)

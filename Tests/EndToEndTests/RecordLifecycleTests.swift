@@ -5,18 +5,20 @@ import Testing
 @Suite struct RecordLifecycleTests {
     @Test func addListShowEditDelete() throws {
         try withDaemon { d in
-            let added = try d.relctl("add-event", "--title", "Foreign minister visits Bamako", "--category", "diplomatic",
-                                     "--date", "2023-02-07", "--party", "ML", "--party", "RU",
-                                     "--actor", "Sergei Lavrov:person:source:RU", "--location", "Bamako:ML",
-                                     "--claim", "reported", "--source-title", "Example", "--source-url", "https://example.org/a",
-                                     "--tag", "visit", "--notes", "First visit.")
+            let added = try d.relctl(
+                "add-event", "--title", "Foreign minister visits Bamako", "--category", "diplomatic",
+                "--date", "2023-02-07", "--party", "ML", "--party", "RU",
+                "--actor", "Sergei Lavrov:person:source:RU", "--location", "Bamako:ML",
+                "--claim", "reported", "--source-title", "Example", "--source-url", "https://example.org/a",
+                "--tag", "visit", "--notes", "First visit.")
             #expect(added.status == 0, "\(added.stderr)")
             let id = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(UUID(uuidString: id) != nil, "add-event prints the new id, got \(added.stdout)")
 
-            let agreement = try d.relctl("--json", "add-agreement", "--id", "deal-1", "--title", "Nuclear energy MoU",
-                                         "--category", "energy", "--date", "2023-10", "--party", "ML", "--party", "ROSATOM",
-                                         "--status", "signed", "--type", "mou", "--subject", "nuclear power", "--date-signed", "2023-10-24")
+            let agreement = try d.relctl(
+                "--json", "add-agreement", "--id", "deal-1", "--title", "Nuclear energy MoU",
+                "--category", "energy", "--date", "2023-10", "--party", "ML", "--party", "ROSATOM",
+                "--status", "signed", "--type", "mou", "--subject", "nuclear power", "--date-signed", "2023-10-24")
             #expect(agreement.status == 0, "\(agreement.stderr)")
             #expect(try parseJSON(agreement.stdout) as? [String: String] == ["id": "deal-1"])
 
@@ -40,8 +42,9 @@ import Testing
             #expect(show.stdout.contains("Title:") && show.stdout.contains("Foreign minister visits Bamako"))
             #expect(show.stdout.contains("Sergei Lavrov (person, source, RU)"))
 
-            let edit = try d.relctl("edit", id, "--set", "claim_status=disputed", "--set", "source.url=https://example.org/b",
-                                    "--set", "date=2023-02~", "--set", "parties=ML,RU,FR")
+            let edit = try d.relctl(
+                "edit", id, "--set", "claim_status=disputed", "--set", "source.url=https://example.org/b",
+                "--set", "date=2023-02~", "--set", "parties=ML,RU,FR")
             #expect(edit.status == 0, "\(edit.stderr)")
             let edited = try #require(try parseJSON(try d.relctl("--json", "show", id).stdout) as? [String: Any])
             #expect(edited["claim_status"] as? String == "disputed")

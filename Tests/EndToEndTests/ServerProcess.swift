@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A server started for one test (relhub, or a static web server): its pid is recorded so a
 /// killed test run's leftovers are cleaned up, and it is ready once its log names its port.
@@ -13,8 +14,10 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts `executable` and waits (bounded poll of its log, not a sleep) until `portIn` finds
     /// the listening port in what it logged.
-    init(dir: TempDir, name: String, executable: String, arguments: [String],
-         portIn: @escaping (String) -> Int?, timeout: TimeInterval = 30) throws {
+    init(
+        dir: TempDir, name: String, executable: String, arguments: [String],
+        portIn: @escaping (String) -> Int?, timeout: TimeInterval = 30
+    ) throws {
         logFile = dir.file("\(name)-\(UUID().uuidString.prefix(8)).log")
         process = try spawn(executable, arguments, logFile: logFile, directory: dir.path)
         let deadline = Date().addingTimeInterval(timeout)
@@ -23,7 +26,9 @@ final class ServerProcess: @unchecked Sendable {
                 port = p
                 return
             }
-            guard process.isRunning else { throw HarnessError("\(name) exited (\(process.terminationStatus)) before it was ready:\n\(self.log)") }
+            guard process.isRunning else {
+                throw HarnessError("\(name) exited (\(process.terminationStatus)) before it was ready:\n\(self.log)")
+            }
             usleep(20_000)
         }
         kill(process.processIdentifier, SIGKILL)
@@ -86,7 +91,8 @@ enum Hub {
             arguments: ["--listen", "127.0.0.1:\(port)", "--state-dir", stateDir ?? dir.file("hub"), "--token-file", tokenFile]
         ) { log in
             guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
-                  let text = line.split(separator: ":").last else { return nil }
+                let text = line.split(separator: ":").last
+            else { return nil }
             return Int(text.prefix { $0.isNumber })
         }
     }

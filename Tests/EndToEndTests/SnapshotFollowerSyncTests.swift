@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A reld that follows a snapshot never pushes: `relctl sync` says so, and that its local changes
 /// stay local, instead of "nothing was waiting here" while `status` counts them as pending.
@@ -13,8 +14,9 @@ import Testing
         let (source, server) = try Hub.snapshotSource(dir: dir)
         defer { _ = try? source.stop(SIGKILL) }
         defer { server.stop(SIGKILL) }
-        let follower = try Daemon(dir: dir, stateDir: dir.file("follower"), socket: dir.file("follower.sock"),
-                                  extraArguments: ["--feed", "http://127.0.0.1:\(server.port)/ledger.json", "--sync-interval", "3600"])
+        let follower = try Daemon(
+            dir: dir, stateDir: dir.file("follower"), socket: dir.file("follower.sock"),
+            extraArguments: ["--feed", "http://127.0.0.1:\(server.port)/ledger.json", "--sync-interval", "3600"])
         defer { _ = try? follower.stop(SIGKILL) }
 
         let first = try follower.relctl("sync")
@@ -27,7 +29,8 @@ import Testing
         #expect(out.status == 0, "\(out.stderr)")
         #expect(!out.stdout.contains("nothing was waiting here"), "\(out.stdout)")
         #expect(out.stdout.contains("read-only snapshot"), "\(out.stdout)")
-        let pending = try #require(try parseJSON(try follower.relctl("--json", "status").stdout) as? [String: Any])["pending_changes"] as? Int
+        let pending =
+            try #require(try parseJSON(try follower.relctl("--json", "status").stdout) as? [String: Any])["pending_changes"] as? Int
         #expect(pending != nil && pending! > 0)
         #expect(out.stdout.contains("\(pending!) local changes stay here"), "\(out.stdout)")
         let json = try #require(try parseJSON(try follower.relctl("--json", "sync").stdout) as? [String: Any])

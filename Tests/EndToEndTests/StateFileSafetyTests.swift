@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// reld (often root) never writes through a link another user planted, and refuses directories
 /// other users can write to; exports are private by default.

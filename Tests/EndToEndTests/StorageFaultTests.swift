@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Damaged database files and a full disk: reld says what is wrong, writes nothing half-done,
 /// never overwrites what it cannot read, and works again once the cause is gone.
@@ -54,9 +55,13 @@ struct StorageFaultTests {
         _ = try run("/usr/bin/env", ["dd", "if=/dev/zero", "of=\(mountPoint)/filler", "bs=64k", "count=1000"])
         var refused: Output?
         for i in 0..<200 {
-            let out = try reld.relctl("add-event", "--id", "full-\(i)", "--title", String(repeating: "Long title ", count: 40),
-                                      "--category", "diplomatic", "--notes", String(repeating: "n", count: 4000))
-            if out.status != 0 { refused = out; break }
+            let out = try reld.relctl(
+                "add-event", "--id", "full-\(i)", "--title", String(repeating: "Long title ", count: 40),
+                "--category", "diplomatic", "--notes", String(repeating: "n", count: 4000))
+            if out.status != 0 {
+                refused = out
+                break
+            }
         }
         let failure = try #require(refused, "the disk never filled up")
         #expect(failure.status == 1)
@@ -126,14 +131,15 @@ struct StorageFaultTests {
         var foundInBackground = 0
         for page in stride(from: 8, to: pages, by: 7) where foundInBackground < 2 {
             var damaged = sound
-            damaged.replaceSubrange((page - 1) * 4096 + 8 ..< (page - 1) * 4096 + 72, with: Data(repeating: 0xFF, count: 64))
+            damaged.replaceSubrange((page - 1) * 4096 + 8..<(page - 1) * 4096 + 72, with: Data(repeating: 0xFF, count: 64))
             try damaged.write(to: URL(fileURLWithPath: database))
             let baseline = try run("/usr/bin/env", ["sqlite3", "file:\(database)?mode=ro", "PRAGMA quick_check;"])
             guard !baseline.stdout.hasPrefix("ok") else { continue }
             let started = try Daemon(dir: dir, expectReady: false)
             defer { _ = try? started.stop(SIGKILL) }
             let deadline = Date().addingTimeInterval(30)
-            let atStart = "reld will not touch it", inBackground = "export what you need now"
+            let atStart = "reld will not touch it"
+            let inBackground = "export what you need now"
             while started.process.isRunning, !started.log.contains(atStart), !started.log.contains(inBackground), Date() < deadline {
                 usleep(20_000)
             }

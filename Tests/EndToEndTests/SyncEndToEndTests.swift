@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Two reld nodes and a relhub, all real processes on loopback, driven with relctl.
 @Suite("Sync end to end", .serialized)
@@ -109,18 +110,24 @@ struct SyncEndToEndTests {
         defer { hub.stop(SIGKILL) }
         let wrong = try Hub.makeToken(in: dir, name: "other-token")
         // At debug level too: a token must not leak through request or header logging either.
-        let a = try Daemon(dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"), extraArguments: [
-            "--feed", "http://127.0.0.1:\(hub.port)", "--sync-interval", "3600", "--token-file", wrong, "--log-level", "debug"])
+        let a = try Daemon(
+            dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
+            extraArguments: [
+                "--feed", "http://127.0.0.1:\(hub.port)", "--sync-interval", "3600", "--token-file", wrong, "--log-level", "debug",
+            ])
         defer { _ = try? a.stop(SIGKILL) }
         let output = try a.relctl("sync")
         #expect(output.status == 1)
         #expect(output.stderr.contains("refused the token"), "\(output.stderr)")
-        let status = try a.relctl("status"), statusJSON = try a.relctl("status", "--json")
+        let status = try a.relctl("status")
+        let statusJSON = try a.relctl("status", "--json")
         #expect(status.stdout.contains("refused the token"), "status says what is wrong: \(status.stdout)")
         for name in ["token", "other-token"] {
             let token = try Hub.tokenText(dir.file(name))
-            for (place, text) in [("relctl sync", output.stdout + output.stderr), ("relctl status", status.stdout),
-                                  ("relctl status --json", statusJSON.stdout), ("reld's log", a.log), ("relhub's log", hub.log)] {
+            for (place, text) in [
+                ("relctl sync", output.stdout + output.stderr), ("relctl status", status.stdout),
+                ("relctl status --json", statusJSON.stdout), ("reld's log", a.log), ("relhub's log", hub.log),
+            ] {
                 #expect(!text.contains(token), "\(name) appears in \(place)")
             }
         }
@@ -157,8 +164,12 @@ struct SyncEndToEndTests {
         var seqs: [Int] = []
         var since = 0
         while true {
-            let out = try run("/usr/bin/env", ["curl", "-s", "-H", "Authorization: Bearer \(tokenText)",
-                                               "http://127.0.0.1:\(port)/v1/changes?since=\(since)&limit=5000"])
+            let out = try run(
+                "/usr/bin/env",
+                [
+                    "curl", "-s", "-H", "Authorization: Bearer \(tokenText)",
+                    "http://127.0.0.1:\(port)/v1/changes?since=\(since)&limit=5000",
+                ])
             let page = try parseJSON(out.stdout) as? [String: Any] ?? [:]
             seqs += (page["changes"] as? [[String: Any]] ?? []).compactMap { $0["node_seq"] as? Int }
             since = page["next"] as? Int ?? since
@@ -202,7 +213,7 @@ struct SyncEndToEndTests {
         // Every node syncs at the same moment (and the imports have woken their own rounds too).
         let statuses = Acknowledged()
         let threads = nodes.map { d in Thread { statuses.add([String((try? d.relctl("sync"))?.status ?? -1)]) } }
-        threads.forEach { $0.start() }
+        for thread in threads { thread.start() }
         while !threads.allSatisfy(\.isFinished) { usleep(5_000) }
         #expect(statuses.ids == ["0", "0", "0", "0"])
         for d in nodes { #expect(try d.relctl("sync").status == 0) }

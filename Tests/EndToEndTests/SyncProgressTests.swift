@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `relctl sync` on a terminal shows how far reld's round has got while it waits, from the
 /// round's counts in `GET /v1/status`.
@@ -49,8 +50,9 @@ import Testing
         let token = try Hub.makeToken(in: dir)
         let hub = try Hub.start(dir: dir, tokenFile: token)
         defer { hub.stop() }
-        let writer = try Daemon(dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
-                                extraArguments: ["--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "3600"])
+        let writer = try Daemon(
+            dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),
+            extraArguments: ["--feed", "http://127.0.0.1:\(hub.port)", "--token-file", token, "--sync-interval", "3600"])
         defer { _ = try? writer.stop(SIGKILL) }
         #expect(try writer.relctl("import", Binaries.seedRecords).status == 0)
         #expect(try writer.relctl("sync").status == 0)
@@ -58,15 +60,18 @@ import Testing
         let script = dir.file("gated-proxy.py")
         try Self.gatedProxy.write(toFile: script, atomically: true, encoding: .utf8)
         let release = dir.file("release")
-        let proxy = try ServerProcess(dir: dir, name: "gated-proxy", executable: "/usr/bin/env",
-                                      arguments: ["python3", "-u", script, String(hub.port), release]) { log in
+        let proxy = try ServerProcess(
+            dir: dir, name: "gated-proxy", executable: "/usr/bin/env",
+            arguments: ["python3", "-u", script, String(hub.port), release]
+        ) { log in
             guard let range = log.range(of: " port ") else { return nil }
             return Int(log[range.upperBound...].prefix { $0.isNumber })
         }
         defer { proxy.stop(SIGKILL) }
         // Its first round (at start) pulls one page of 100 changes, then waits at the gate.
-        let reader = try Daemon(dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
-                                extraArguments: ["--feed", "http://127.0.0.1:\(proxy.port)", "--token-file", token, "--sync-interval", "3600"])
+        let reader = try Daemon(
+            dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
+            extraArguments: ["--feed", "http://127.0.0.1:\(proxy.port)", "--token-file", token, "--sync-interval", "3600"])
         defer { _ = try? reader.stop(SIGKILL) }
 
         let sync = try InterruptTests.onTerminal("\(Binaries.relctl) --socket \(reader.socket) sync", dir: dir, name: "sync")

@@ -1,12 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
-/// A plain TCP connection to a server on loopback, for tests of raw HTTP traffic.
-func connectTCP(port: Int) throws -> Int32 {
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A plain TCP connection to a server on loopback, for tests of raw HTTP traffic;
+/// `receiveBuffer` sets a small receive window (set before connecting, so the window is small
+/// from the start) for tests of a client that reads slowly.
+func connectTCP(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw HarnessError("socket() failed") }
+    if var size = receiveBuffer {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -51,7 +57,8 @@ func closedByPeer(_ fd: Int32, within timeout: TimeInterval) -> Bool {
 /// CPU time (user + system) `pid` has used so far, in clock ticks, from /proc/PID/stat.
 func cpuTicks(_ pid: Int32) -> Int {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = text.lastIndex(of: ")") else { return 0 }
+        let close = text.lastIndex(of: ")")
+    else { return 0 }
     // Fields after the command name: state is field 3, utime 14, stime 15.
     let fields = text[text.index(after: close)...].split(separator: " ")
     guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return 0 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An https:// feed is verified: a self-signed certificate is refused, and accepted once reld is
 /// told to trust it with --ca-file.
@@ -24,10 +25,12 @@ struct TLSFeedTests {
     @Test func aSelfSignedFeedIsRefusedUntilTrusted() throws {
         let dir = try TempDir()
         defer { dir.remove() }
-        let made = try run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
-        ])
+        let made = try run(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
+            ])
         try #require(made.status == 0, "openssl could not make a certificate: \(made.stderr)")
         let source = try Daemon(dir: dir, stateDir: dir.file("source"), socket: dir.file("source.sock"))
         defer { _ = try? source.stop(SIGKILL) }
@@ -51,16 +54,18 @@ struct TLSFeedTests {
         #expect(refused.stderr.contains("not trusted") && refused.stderr.contains("ca_file"), "\(refused.stderr)")
         #expect(try untrusting.relctl("list").stdout.contains("No records"), "nothing came in over an unverified connection")
 
-        let trusting = try Daemon(dir: dir, stateDir: dir.file("t"), socket: dir.file("t.sock"),
-                                  extraArguments: feed + ["--ca-file", dir.file("cert.pem")])
+        let trusting = try Daemon(
+            dir: dir, stateDir: dir.file("t"), socket: dir.file("t.sock"),
+            extraArguments: feed + ["--ca-file", dir.file("cert.pem")])
         defer { _ = try? trusting.stop(SIGKILL) }
         #expect(try trusting.relctl("sync").status == 0)
         #expect(try trusting.relctl("export").stdout == source.relctl("export").stdout)
 
         // A --ca-file that is not PEM stops reld at start, naming it: a bad command line (exit 64).
         try "not a certificate".write(toFile: dir.file("bad.pem"), atomically: true, encoding: .utf8)
-        let bad = try Daemon(dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
-                             extraArguments: feed + ["--ca-file", dir.file("bad.pem")], expectReady: false)
+        let bad = try Daemon(
+            dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
+            extraArguments: feed + ["--ca-file", dir.file("bad.pem")], expectReady: false)
         #expect(try bad.waitForExit() == 64)
         #expect(bad.log.contains("ca_file \(dir.file("bad.pem"))"), "\(bad.log)")
     }

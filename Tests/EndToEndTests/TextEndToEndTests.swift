@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Text as people type it, through the real relctl, reld and relhub: a title typed decomposed
 /// (NFD, as macOS writes it) is found by a search typed composed (NFC) and the other way round,
@@ -40,16 +41,22 @@ import Testing
 
     @Test func textTypedEitherWayIsFoundEitherWay() throws {
         try withDaemon { d in
-            for (id, title, party) in [("typed-nfd", Self.decomposed, "Groupe de Se\u{301}gou"), ("typed-nfc", Self.composed, "Groupe de S\u{E9}gou")] {
-                let added = try relctl(d, ["add-event", "--id", id, "--title", title, "--category", "diplomatic",
-                                           "--date", "2023", "--party", "ML", "--party", party])
+            for (id, title, party) in [
+                ("typed-nfd", Self.decomposed, "Groupe de Se\u{301}gou"), ("typed-nfc", Self.composed, "Groupe de S\u{E9}gou"),
+            ] {
+                let added = try relctl(
+                    d,
+                    [
+                        "add-event", "--id", id, "--title", title, "--category", "diplomatic",
+                        "--date", "2023", "--party", "ML", "--party", party,
+                    ])
                 #expect(added.status == 0, "\(added.stderr)")
             }
             let file = d.dir.file("nfd.json")
             try """
-                [{"id": "imported-nfd", "kind": "event", "title": "Se\u{301}ance a\u{300} Se\u{301}gou", "category": "political",
-                  "date": "2024", "parties": ["ML", "Groupe de Se\\u0301gou"], "tags": ["re\u{301}union"]}]
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            [{"id": "imported-nfd", "kind": "event", "title": "Se\u{301}ance a\u{300} Se\u{301}gou", "category": "political",
+              "date": "2024", "parties": ["ML", "Groupe de Se\\u0301gou"], "tags": ["re\u{301}union"]}]
+            """.write(toFile: file, atomically: true, encoding: .utf8)
             let imported = try relctl(d, ["import", file])
             #expect(imported.status == 0, "\(imported.stderr)")
 
@@ -85,20 +92,27 @@ import Testing
         let tokenText = try Hub.tokenText(token)
         let hub = try Hub.start(dir: dir, tokenFile: token)
         let feed = "http://127.0.0.1:\(hub.port)"
-        let b = try Daemon(dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
-                           extraArguments: ["--feed", feed, "--sync-interval", "3600", "--token-file", token])
+        let b = try Daemon(
+            dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"),
+            extraArguments: ["--feed", feed, "--sync-interval", "3600", "--token-file", token])
         defer { _ = try? b.stop(SIGKILL) }
 
         // What a replica from before normalisation pushes: text as typed, decomposed.
         let hlc = (Int64(Date().timeIntervalSince1970 * 1000) - 60_000) << 16
-        let values: [(String, String)] = [("_kind", "\"event\""), ("title", "\"\(Self.decomposed)\""), ("category", "\"political\""),
-                                          ("parties", "[\"ML\", \"Groupe de Se\\u0301gou\"]")]
+        let values: [(String, String)] = [
+            ("_kind", "\"event\""), ("title", "\"\(Self.decomposed)\""), ("category", "\"political\""),
+            ("parties", "[\"ML\", \"Groupe de Se\\u0301gou\"]"),
+        ]
         let changes = values.enumerated().map { i, fv in
             "{\"node\": \"old-replica\", \"node_seq\": \(i + 1), \"record_id\": \"from-feed\", \"field\": \"\(fv.0)\", \"value\": \(fv.1), \"hlc\": \(hlc), \"bases\": []}"
         }
-        let push = try run("/usr/bin/env", ["curl", "-sS", "-X", "POST", "-H", "Authorization: Bearer \(tokenText)",
-                                            "-H", "Content-Type: application/json", "--data-binary", "@-", "\(feed)/v1/changes"],
-                           stdin: Data("{\"changes\": [\(changes.joined(separator: ","))]}".utf8))
+        let push = try run(
+            "/usr/bin/env",
+            [
+                "curl", "-sS", "-X", "POST", "-H", "Authorization: Bearer \(tokenText)",
+                "-H", "Content-Type: application/json", "--data-binary", "@-", "\(feed)/v1/changes",
+            ],
+            stdin: Data("{\"changes\": [\(changes.joined(separator: ","))]}".utf8))
         #expect(push.status == 0 && push.stdout.contains("\"accepted\":4"), "\(push.stdout) \(push.stderr)")
 
         // The hub serves it composed, and the replica that pulls it finds it either way.
@@ -117,9 +131,14 @@ import Testing
             let parties = (1...300).map { "Organisation \($0)" }
             let records: [[String: Any]] = [
                 ["id": "newline", "kind": "event", "title": "First line\nsecond line", "category": "military", "date": "2023-01"],
-                ["id": "many-parties", "kind": "event", "title": "Three hundred parties", "category": "military", "date": "2023-02",
-                 "parties": parties],
-                ["id": "wide", "kind": "event", "title": String(repeating: "\u{4F1A}\u{8AC7}", count: 40), "category": "diplomatic", "date": "2023-03"],
+                [
+                    "id": "many-parties", "kind": "event", "title": "Three hundred parties", "category": "military", "date": "2023-02",
+                    "parties": parties,
+                ],
+                [
+                    "id": "wide", "kind": "event", "title": String(repeating: "\u{4F1A}\u{8AC7}", count: 40), "category": "diplomatic",
+                    "date": "2023-03",
+                ],
             ]
             let file = d.dir.file("awkward.json")
             try JSONSerialization.data(withJSONObject: records).write(to: URL(fileURLWithPath: file))

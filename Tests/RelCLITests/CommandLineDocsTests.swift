@@ -1,11 +1,14 @@
 import Foundation
+import RelDaemon
+import RelHub
 import Testing
 
 @testable import RelCLI
 
-/// `relctl --help` (ArgumentParser's description of the commands), the man page and the README
-/// must not drift apart: every command and long option relctl takes is in relctl.1, and the exit
-/// statuses are the same in the three. Also pins the command-line checks ArgumentParser leaves out.
+/// The programs' own descriptions (ArgumentParser's, which `--help` prints), the man pages and
+/// the README must not drift apart: every command and long option of relctl, reld and relhub is
+/// in its page, every option a page names exists, and relctl's exit statuses are the same in
+/// the three. Also pins the command-line checks ArgumentParser leaves out.
 @Suite struct CommandLineDocsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func text(_ path: String) throws -> String {
@@ -14,21 +17,58 @@ import Testing
     /// `--name` as roff writes it in the man page.
     static func roff(_ s: String) -> String { s.replacingOccurrences(of: "-", with: "\\-") }
 
-    @Test func everyCommandAndOptionIsInTheManPage() throws {
+    /// The long options ArgumentParser knows for a command and its subcommands, from its own
+    /// description (`--experimental-dump-help`), hidden ones left out.
+    static func longOptions(_ dump: String) throws -> [(command: String, option: String)] {
+        let data = try #require(dump.data(using: .utf8))
+        let info = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])["command"] as? [String: Any]
+        var found: [(String, String)] = []
+        for sub in [info ?? [:]] + (info?["subcommands"] as? [[String: Any]] ?? []) {
+            for argument in sub["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool != false {
+                for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+                    found.append((sub["commandName"] as? String ?? "", "--" + (name["name"] as? String ?? "")))
+                }
+            }
+        }
+        return found
+    }
+
+    /// Every `--option` a man page names, as roff writes it (`\-\-ca\-file`).
+    static func optionsNamed(in man: String) -> Set<String> {
+        let pattern = /\\-\\-[a-z0-9]+(\\-[a-z0-9]+)*/
+        return Set(man.matches(of: pattern).map { String($0.output.0).replacingOccurrences(of: "\\-", with: "-") })
+    }
+
+    /// Each page against its program's own description, both ways: every option the program
+    /// takes is in its page, and every option the page names is one the program takes (or,
+    /// for the pages that show the other programs at work, one of theirs).
+    @Test(arguments: [
+        ("docs/man/relctl.1", Relctl._dumpHelp()),
+        ("docs/man/reld.8", ReldCommand._dumpHelp()),
+        ("docs/man/relhub.8", RelhubCommand._dumpHelp()),
+    ])
+    func theManPageAndTheProgramNameTheSameOptions(page: String, dump: String) throws {
+        let man = try Self.text(page)
+        let taken = try Self.longOptions(dump)
+        for (command, option) in taken {
+            #expect(man.contains(Self.roff(option)), "\(page) does not mention \(option) of \(command)")
+        }
+        // ArgumentParser answers this one itself; its description leaves it out.
+        let builtIn: Set = ["--generate-completion-script"]
+        let everyProgram = try Set(
+            ([Relctl._dumpHelp(), ReldCommand._dumpHelp(), RelhubCommand._dumpHelp()])
+                .flatMap { try Self.longOptions($0).map(\.option) }
+        ).union(builtIn)
+        for option in Self.optionsNamed(in: man).subtracting(taken.map(\.option)).sorted() {
+            #expect(everyProgram.contains(option), "\(page) names \(option), which no program takes")
+        }
+    }
+
+    @Test func everyCommandIsInTheManPage() throws {
         let man = try Self.text("docs/man/relctl.1")
         let checks = ArgumentChecks(Relctl.self)
         for command in checks.commands.subtracting(["help"]).sorted() {
             #expect(man.contains(".B " + Self.roff(command)), "relctl.1 does not describe the command \(command)")
-        }
-        let data = try #require(Relctl._dumpHelp().data(using: .utf8))
-        let info = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])["command"] as? [String: Any]
-        for sub in [info ?? [:]] + (info?["subcommands"] as? [[String: Any]] ?? []) {
-            for argument in sub["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool != false {
-                for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
-                    let option = "--" + (name["name"] as? String ?? "")
-                    #expect(man.contains(Self.roff(option)), "relctl.1 does not mention \(option) of \(sub["commandName"] ?? "relctl")")
-                }
-            }
         }
     }
 

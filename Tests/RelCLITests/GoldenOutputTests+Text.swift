@@ -23,8 +23,20 @@ extension GoldenOutputTests {
         return [
             changing(base, ["id": "newline", "title": "First line\nsecond line\twith a tab"]),
             changing(base, ["id": "parties-300", "parties": .array(parties), "title": "A record with 300 parties"]),
-            changing(base, ["id": "cjk", "title": "\u{666E}\u{4EAC}\u{3068}\u{30B4}\u{30A4}\u{30BF}\u{5927}\u{7D71}\u{9818}\u{304C}\u{30B5}\u{30F3}\u{30AF}\u{30C8}\u{30DA}\u{30C6}\u{30EB}\u{30D6}\u{30EB}\u{30AF}\u{3067}\u{4F1A}\u{8AC7}\u{3057}\u{3001}\u{4E21}\u{56FD}\u{306E}\u{5354}\u{529B}\u{3092}\u{78BA}\u{8A8D}\u{3057}\u{305F}"]),
-            changing(base, ["id": "combining", "title": "Goi\u{308}ta re\u{301}unit le Conseil a\u{300} Bamako, se\u{301}ance ple\u{301}nie\u{300}re tre\u{300}s longue"]),
+            changing(
+                base,
+                [
+                    "id": "cjk",
+                    "title":
+                        "\u{666E}\u{4EAC}\u{3068}\u{30B4}\u{30A4}\u{30BF}\u{5927}\u{7D71}\u{9818}\u{304C}\u{30B5}\u{30F3}\u{30AF}\u{30C8}\u{30DA}\u{30C6}\u{30EB}\u{30D6}\u{30EB}\u{30AF}\u{3067}\u{4F1A}\u{8AC7}\u{3057}\u{3001}\u{4E21}\u{56FD}\u{306E}\u{5354}\u{529B}\u{3092}\u{78BA}\u{8A8D}\u{3057}\u{305F}",
+                ]),
+            changing(
+                base,
+                [
+                    "id": "combining",
+                    "title":
+                        "Goi\u{308}ta re\u{301}unit le Conseil a\u{300} Bamako, se\u{301}ance ple\u{301}nie\u{300}re tre\u{300}s longue",
+                ]),
             changing(base, ["id": "escape", "title": "\u{1B}[2J\u{1B}[31mRed alert\u{1B}[0m and a bell\u{07}"]),
             changing(base, ["id": "bidi", "title": "Invoice \u{202E}fdp.exe\u{202C} and \u{2067}isolated\u{2069}"]),
         ]
@@ -59,10 +71,14 @@ extension GoldenOutputTests {
     @Test func conflictsAndStatusEscapeWhatTheyQuote() throws {
         let conflict = ConflictInfo(
             recordID: "mlru-e21", title: "Title\n\u{1B}]0;owned\u{07}", field: "title",
-            current: VersionInfo(value: "New\u{1B}[8m", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
-                                 time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
-            others: [VersionInfo(value: "Old \u{202E}txt.exe", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
-                                 time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))])
+            current: VersionInfo(
+                value: "New\u{1B}[8m", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
+                time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
+            others: [
+                VersionInfo(
+                    value: "Old \u{202E}txt.exe", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
+                    time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))
+            ])
         let conflicts = HumanOutput.conflicts([conflict])
         try expectGolden(conflicts, "conflicts-awkward-text.txt")
         #expect(!conflicts.unicodeScalars.contains { TerminalText.needsEscape($0, multiline: true) })
@@ -72,8 +88,9 @@ extension GoldenOutputTests {
             nodeID: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", records: RecordCounts(event: 1, agreement: 0, deleted: 0),
             pendingChanges: 0, database: DatabaseInfo(path: "/var/lib/reld/reld.sqlite", sizeBytes: 4096),
             socket: "/run/reld/reld.sock", openConflicts: 0,
-            sync: SyncInfo(feed: "https://hub.example.org", readOnly: false, state: "offline", lastSuccess: nil,
-                           lastError: "feed answered 500: \u{1B}[2Jdisk full\u{9B}", nextAttempt: nil))
+            sync: SyncInfo(
+                feed: "https://hub.example.org", readOnly: false, state: "offline", lastSuccess: nil,
+                lastError: "feed answered 500: \u{1B}[2Jdisk full\u{9B}", nextAttempt: nil))
         let text = HumanOutput.status(status)
         #expect(text.contains("feed answered 500: \\u001b[2Jdisk full\\u009b\n"))
         #expect(!text.unicodeScalars.contains { TerminalText.needsEscape($0, multiline: true) })

@@ -43,10 +43,11 @@ import Testing
             nodeID: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", records: RecordCounts(event: 46, agreement: 7, deleted: 2),
             pendingChanges: 3, database: DatabaseInfo(path: "/var/lib/reld/reld.sqlite", sizeBytes: 1_258_291),
             socket: "/run/reld/reld.sock", openConflicts: 2,
-            sync: SyncInfo(feed: "https://hub.example.org", readOnly: false, state: "offline",
-                           lastSuccess: "2026-11-30T09:58:12Z",
-                           lastError: "feed https://hub.example.org/v1/changes unreachable: connection refused; will retry",
-                           nextAttempt: "2026-11-30T10:03:40Z"))
+            sync: SyncInfo(
+                feed: "https://hub.example.org", readOnly: false, state: "offline",
+                lastSuccess: "2026-11-30T09:58:12Z",
+                lastError: "feed https://hub.example.org/v1/changes unreachable: connection refused; will retry",
+                nextAttempt: "2026-11-30T10:03:40Z"))
         try expectGolden(HumanOutput.status(status), "status-offline.txt")
     }
 
@@ -54,16 +55,21 @@ import Testing
         try expectGolden(HumanOutput.sync(SyncResponse(pulled: 120, pushed: 3, conflicts: 1, notModified: false)), "sync.txt")
         try expectGolden(HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true)), "sync-up-to-date.txt")
         // A snapshot follower never pushes: say so, and that local changes stay here.
-        try expectGolden(HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true, readOnly: true, pendingChanges: 2))
-                         + HumanOutput.sync(SyncResponse(pulled: 14, pushed: 0, conflicts: 1, notModified: false, readOnly: true, pendingChanges: 1))
-                         + HumanOutput.sync(SyncResponse(pulled: 3, pushed: 0, conflicts: 0, notModified: false, readOnly: true)),
-                         "sync-snapshot.txt")
+        try expectGolden(
+            HumanOutput.sync(SyncResponse(pulled: 0, pushed: 0, conflicts: 0, notModified: true, readOnly: true, pendingChanges: 2))
+                + HumanOutput.sync(SyncResponse(pulled: 14, pushed: 0, conflicts: 1, notModified: false, readOnly: true, pendingChanges: 1))
+                + HumanOutput.sync(SyncResponse(pulled: 3, pushed: 0, conflicts: 0, notModified: false, readOnly: true)),
+            "sync-snapshot.txt")
         let conflict = ConflictInfo(
             recordID: "mlru-e21", title: "Wagner deployment reported", field: "claim_status",
-            current: VersionInfo(value: "disputed", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
-                                 time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
-            others: [VersionInfo(value: "reported", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
-                                 time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))])
+            current: VersionInfo(
+                value: "disputed", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
+                time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
+            others: [
+                VersionInfo(
+                    value: "reported", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
+                    time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))
+            ])
         try expectGolden(HumanOutput.conflicts([conflict]), "conflicts.txt")
         try expectGolden(HumanOutput.conflicts([]), "conflicts-none.txt")
     }

@@ -38,18 +38,24 @@ import Testing
     }
 
     @Test func reldsAnswerKeepsItsMembers() throws {
-        let answer = APIErrorBody(code: "validation_failed", message: "record 2 (id \"x\"): field category: \"sports\": must be one of: ...",
-                                  field: "category", value: "\"sports\"", recordIndex: 1, recordID: "x")
+        let answer = APIErrorBody(
+            code: "validation_failed", message: "record 2 (id \"x\"): field category: \"sports\": must be one of: ...",
+            field: "category", value: "\"sports\"", recordIndex: 1, recordID: "x")
         let error = CLIError(.refused, "import seed.json: \(answer.message); nothing was imported", answer: answer)
         try expectGolden(JSONErrorOutput(error).text, "error-import-record.json")
     }
 
     @Test func relctlsOwnErrors() throws {
-        try expectGolden(JSONErrorOutput(CLIError(.unreachable, "cannot reach reld at /run/reld/reld.sock (no socket there).")).text,
-                         "error-unreachable.json")
-        try expectGolden(JSONErrorOutput(CLIError(.usage, "import x.json: cannot read it: no such file",
-                                                  code: JSONErrorOutput.Code.fileUnreadable)).text,
-                         "error-file-unreadable.json")
+        try expectGolden(
+            JSONErrorOutput(CLIError(.unreachable, "cannot reach reld at /run/reld/reld.sock (no socket there).")).text,
+            "error-unreachable.json")
+        try expectGolden(
+            JSONErrorOutput(
+                CLIError(
+                    .usage, "import x.json: cannot read it: no such file",
+                    code: JSONErrorOutput.Code.fileUnreadable)
+            ).text,
+            "error-file-unreadable.json")
     }
 
     @Test func jsonIsFoundAnywhereBeforeTheEndOfOptions() {
@@ -76,10 +82,10 @@ import Testing
             version: "0.2.0", startedAt: "2026-11-30T08:00:00Z", uptimeSeconds: 1, nodeID: "n1",
             records: RecordCounts(event: 0, agreement: 0, deleted: 0), pendingChanges: 0,
             database: DatabaseInfo(path: "/x", sizeBytes: 1), socket: "/s",
-            sync: SyncInfo(feed: "https://hub.example.org", readOnly: false, state: "backing_off",
-                           lastSuccess: nil, lastError: "refused", nextAttempt: nil))
+            sync: SyncInfo(
+                feed: "https://hub.example.org", readOnly: false, state: "backing_off",
+                lastSuccess: nil, lastError: "refused", nextAttempt: nil))
         let text = HumanOutput.status(status)
         #expect(text.contains("backing off") && !text.contains("backing_off"), "\(text)")
     }
 }
-

@@ -33,7 +33,8 @@ import Testing
         #expect(try ImportCommand.summary(of: view.outcome) == ImportResponse(created: 600, updated: 0, unchanged: 0))
         // Every record written: an interrupt now may come after the commit, and relctl says so.
         #expect(Interrupt.message.contains("may have committed"))
-        #expect(String(decoding: try ImportCommand.json(ImportResponse(created: 1, updated: 2, unchanged: 3)), as: UTF8.self)
+        #expect(
+            String(decoding: try ImportCommand.json(ImportResponse(created: 1, updated: 2, unchanged: 3)), as: UTF8.self)
                 == #"{"created":1,"unchanged":3,"updated":2}"#)
     }
 

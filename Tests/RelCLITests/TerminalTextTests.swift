@@ -29,13 +29,13 @@ import Testing
 
     @Test(arguments: [
         ("", 0), ("ASCII text", 10), ("S\u{E9}gou", 5),
-        ("Se\u{301}gou", 5),                           // a combining mark takes no column
-        ("\u{65E5}\u{672C}\u{8A9E}", 6),               // CJK ideographs take two
+        ("Se\u{301}gou", 5),  // a combining mark takes no column
+        ("\u{65E5}\u{672C}\u{8A9E}", 6),  // CJK ideographs take two
         ("\u{D55C}\u{AD6D}", 4), ("\u{1112}\u{1161}\u{11AB}", 2),  // Hangul, composed or in jamo
         ("\u{30C6}\u{30B9}\u{30C8}", 6), ("\u{FF21}\u{FF22}", 4),  // katakana, fullwidth Latin
-        ("\u{1F600}", 2), ("\u{1F1F2}\u{1F1F1}", 2),   // emoji, a flag
-        ("\u{2764}", 1), ("\u{2764}\u{FE0F}", 2),      // heart as text, as emoji
-        ("\u{301}", 0), ("a\u{200B}b", 2),             // a lone mark, a zero-width space
+        ("\u{1F600}", 2), ("\u{1F1F2}\u{1F1F1}", 2),  // emoji, a flag
+        ("\u{2764}", 1), ("\u{2764}\u{FE0F}", 2),  // heart as text, as emoji
+        ("\u{301}", 0), ("a\u{200B}b", 2),  // a lone mark, a zero-width space
         ("\u{41C}\u{430}\u{43B}\u{438}", 4), ("\u{645}\u{627}\u{644}\u{64A}", 4),  // Cyrillic, Arabic
     ])
     func widthCountsTerminalColumns(text: String, columns: Int) {
@@ -50,7 +50,7 @@ import Testing
         ("abc", 0, ""),
         ("\u{65E5}\u{672C}\u{8A9E}\u{30C6}\u{30AD}", 7, "\u{65E5}\u{672C}\u{8A9E}\u{2026}"),
         ("\u{65E5}\u{672C}\u{8A9E}\u{30C6}\u{30AD}", 6, "\u{65E5}\u{672C}\u{2026}"),  // a wide character never half shown
-        ("e\u{301}e\u{301}e\u{301}", 2, "e\u{301}\u{2026}"),                        // an accent stays with its letter
+        ("e\u{301}e\u{301}e\u{301}", 2, "e\u{301}\u{2026}"),  // an accent stays with its letter
         ("\u{1F1F2}\u{1F1F1}\u{1F1F7}\u{1F1FA}", 3, "\u{1F1F2}\u{1F1F1}\u{2026}"),  // a flag is not split
     ])
     func truncationCutsBetweenCharactersToFit(text: String, columns: Int, cut: String) {
@@ -96,9 +96,10 @@ import Testing
         #expect(table.render() == "NAME   X\n\u{65E5}\u{672C}   1\nSe\u{301}gou  2\n")
     }
 
-    @Test(arguments: [
-        ("120", 80, 120), (nil, 80, 80), (nil, nil, 100), ("0", nil, 100), ("wide", 90, 90), (" 72 ", nil, 72), (nil, 0, 100),
-    ] as [(String?, Int?, Int)])
+    @Test(
+        arguments: [
+            ("120", 80, 120), (nil, 80, 80), (nil, nil, 100), ("0", nil, 100), ("wide", 90, 90), (" 72 ", nil, 72), (nil, 0, 100),
+        ] as [(String?, Int?, Int)])
     func theWidthIsColumnsThenTheTerminalThenADefault(variable: String?, terminal: Int?, width: Int) {
         #expect(TerminalWidth.resolve(columnsVariable: variable, terminalColumns: terminal) == width)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RelDaemon
 
 // Protects who may use the control socket once connected: the second gate after its file mode.
@@ -21,8 +22,10 @@ import Testing
         for other in [peer(uid: 1000, gid: 1000, groups: [27, 100]), peer(uid: 65534, gid: 65534)] {
             #expect(policy.allows(other, .get, "/v1/status"))
             #expect(!policy.allows(other, .post, "/v1/status"))
-            for (method, path) in [("GET", "/v1/records"), ("GET", "/v1/export"), ("POST", "/v1/records"),
-                                   ("POST", "/v1/sync"), ("GET", "/v1/snapshot"), ("DELETE", "/v1/records/x")] {
+            for (method, path) in [
+                ("GET", "/v1/records"), ("GET", "/v1/export"), ("POST", "/v1/records"),
+                ("POST", "/v1/sync"), ("GET", "/v1/snapshot"), ("DELETE", "/v1/records/x"),
+            ] {
                 #expect(!policy.allows(other, .init(method)!, path), "\(method) \(path)")
             }
         }
@@ -30,8 +33,13 @@ import Testing
 
     @Test func theRefusalSaysWhoAndHowToGetAccess() {
         let text = policy.refusal(for: peer(uid: 0x7fff_fff0, gid: 1))
-        #expect(text == "uid 2147483632 may only read status: reading or changing records needs root or membership of group reld; an admin can add that user to group reld (usermod -aG reld USER), then log in again")
-        #expect(policy.refusal(for: peer(uid: 65534, gid: 65534)).hasPrefix("this user (which reld sees as uid 65534, nobody) may only read status"))
+        #expect(
+            text
+                == "uid 2147483632 may only read status: reading or changing records needs root or membership of group reld; an admin can add that user to group reld (usermod -aG reld USER), then log in again"
+        )
+        #expect(
+            policy.refusal(for: peer(uid: 65534, gid: 65534)).hasPrefix(
+                "this user (which reld sees as uid 65534, nobody) may only read status"))
         #expect(policy.refusal(for: peer(uid: 0, gid: 0)).hasPrefix("user root (uid 0) may only read status"))
     }
 }

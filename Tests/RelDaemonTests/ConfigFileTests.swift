@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import Testing
 import RelDaemon
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 // Protects reld.toml reading: every key, its types, and errors that give the file, line and key.
 @Suite struct ConfigFileTests {
@@ -32,7 +33,8 @@ import RelDaemon
     static let existingGroup = String(cString: getgrgid(getgid())!.pointee.gr_name)
 
     @Test func everyKeyIsAccepted() throws {
-        let config = try applied("""
+        let config = try applied(
+            """
             # reld configuration
             state_dir = "/srv/reld/state"
             socket = "/srv/reld/reld.sock"
@@ -77,16 +79,24 @@ import RelDaemon
     }
 
     @Test func unknownKeyNamesItsLine() throws {
-        let e = try #require(error("""
-            state_dir = "/srv/reld"
+        let e = try #require(
+            error(
+                """
+                state_dir = "/srv/reld"
 
-            socket_path = "/run/reld.sock"
-            """))
+                socket_path = "/run/reld.sock"
+                """))
         #expect(e.file == path)
         #expect(e.line == 3)
         #expect(e.key == "socket_path")
-        #expect(e.reason == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]")
-        #expect(e.description == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"#)
+        #expect(
+            e.reason
+                == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"
+        )
+        #expect(
+            e.description
+                == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"#
+        )
     }
 
     @Test func aMissingSocketGroupIsRefusedWithTheFix() throws {
@@ -96,10 +106,18 @@ import RelDaemon
         #expect(e.reason.hasPrefix(#"group "no-such-group-reld" does not exist; create it (groupadd no-such-group-reld"#))
     }
 
-    @Test("a TOML syntax error names the key and, for an unquoted mode, the fix", arguments: [
-        ("socket_mode = 0660", "socket_mode", #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#),
-        ("socket_mode = 0660   # rw for the group", "socket_mode", #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#),
-    ])
+    @Test(
+        "a TOML syntax error names the key and, for an unquoted mode, the fix",
+        arguments: [
+            (
+                "socket_mode = 0660", "socket_mode",
+                #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#
+            ),
+            (
+                "socket_mode = 0660   # rw for the group", "socket_mode",
+                #"0660 is not a TOML number (no leading zeros); write it in quotes: socket_mode = "0660""#
+            ),
+        ])
     func syntaxErrorNamesTheKey(line: String, key: String, reason: String) throws {
         let e = try #require(error("# reld.toml\n\n\(line)\n"))
         #expect(e.key == key)
@@ -114,30 +132,32 @@ import RelDaemon
         #expect(e.line == 2)
     }
 
-    @Test("bad values are refused with the key and line", arguments: [
-        ("state_dir = 5", "state_dir", "must be an absolute path in quotes"),
-        (#"state_dir = "var/lib/reld""#, "state_dir", "must be an absolute path in quotes"),
-        (#"state_dir = "~/reld""#, "state_dir", "must be an absolute path in quotes"),
-        (#"socket = "reld.sock""#, "socket", "must be an absolute path in quotes"),
-        (#"socket = """#, "socket", "must be an absolute path in quotes"),
-        ("socket_group = 100", "socket_group", "must be a string (a group name)"),
-        ("socket_mode = 660", "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
-        (#"socket_mode = "0999""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
-        (#"socket_mode = "1777""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
-        (#"socket_mode = "rw-rw----""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
-        (#"socket_mode = "0666""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
-        (#"socket_mode = "0662""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
-        (#"socket_mode = "777""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
-        (#"log_level = "verbose""#, "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
-        (#"log_level = "DEBUG""#, "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
-        ("log_level = 3", "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
-        ("max_request_bytes = 1023", "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-        ("max_request_bytes = -1", "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-        (#"max_request_bytes = "2048""#, "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-        ("max_import_bytes = 4294967297", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-        ("max_import_bytes = 1.5e6", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-        ("max_import_bytes = true", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
-    ])
+    @Test(
+        "bad values are refused with the key and line",
+        arguments: [
+            ("state_dir = 5", "state_dir", "must be an absolute path in quotes"),
+            (#"state_dir = "var/lib/reld""#, "state_dir", "must be an absolute path in quotes"),
+            (#"state_dir = "~/reld""#, "state_dir", "must be an absolute path in quotes"),
+            (#"socket = "reld.sock""#, "socket", "must be an absolute path in quotes"),
+            (#"socket = """#, "socket", "must be an absolute path in quotes"),
+            ("socket_group = 100", "socket_group", "must be a string (a group name)"),
+            ("socket_mode = 660", "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
+            (#"socket_mode = "0999""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
+            (#"socket_mode = "1777""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
+            (#"socket_mode = "rw-rw----""#, "socket_mode", #"must be an octal mode in quotes, such as "0660""#),
+            (#"socket_mode = "0666""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
+            (#"socket_mode = "0662""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
+            (#"socket_mode = "777""#, "socket_mode", "must not let every user write to the socket (drop the last digit's write bit)"),
+            (#"log_level = "verbose""#, "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
+            (#"log_level = "DEBUG""#, "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
+            ("log_level = 3", "log_level", "must be one of: trace, debug, info, notice, warning, error, critical"),
+            ("max_request_bytes = 1023", "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+            ("max_request_bytes = -1", "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+            (#"max_request_bytes = "2048""#, "max_request_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+            ("max_import_bytes = 4294967297", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+            ("max_import_bytes = 1.5e6", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+            ("max_import_bytes = true", "max_import_bytes", "must be a whole number of bytes, 1024 to 4294967296"),
+        ])
     func badValue(line: String, key: String, reason: String) throws {
         let e = try #require(error("# reld.toml\n\n\(line)\n"))
         #expect(e.key == key)
@@ -146,21 +166,25 @@ import RelDaemon
         #expect(e.file == path)
     }
 
-    @Test("a bad value leaves the rest of the file unread, and its error names that key", arguments: [
-        "log_level = \"loud\"\nsocket = \"/ok.sock\"", "socket = \"/ok.sock\"\nlog_level = \"loud\"",
-    ])
+    @Test(
+        "a bad value leaves the rest of the file unread, and its error names that key",
+        arguments: [
+            "log_level = \"loud\"\nsocket = \"/ok.sock\"", "socket = \"/ok.sock\"\nlog_level = \"loud\"",
+        ])
     func firstBadValueIsReported(text: String) throws {
         #expect(error(text)?.key == "log_level")
     }
 
-    @Test("syntax errors give the parse line, and the key set on it", arguments: [
-        ("state_dir = \"/x\"\nlog_level = \n", 2, "log_level"),
-        ("# comment\n\nstate_dir = \"/unterminated\n", 3, "state_dir"),
-        ("state_dir = \"/a\"\nstate_dir = \"/b\"\n", 2, "state_dir"),
-        ("= 5\n", 1, nil),
-        ("\nsocket_mode = 0660\n", 2, "socket_mode"),  // TOML forbids leading zeros: the mode must be quoted
-        ("log_level = \"info\"\n[reld\n", 2, nil),
-    ] as [(String, Int, String?)])
+    @Test(
+        "syntax errors give the parse line, and the key set on it",
+        arguments: [
+            ("state_dir = \"/x\"\nlog_level = \n", 2, "log_level"),
+            ("# comment\n\nstate_dir = \"/unterminated\n", 3, "state_dir"),
+            ("state_dir = \"/a\"\nstate_dir = \"/b\"\n", 2, "state_dir"),
+            ("= 5\n", 1, nil),
+            ("\nsocket_mode = 0660\n", 2, "socket_mode"),  // TOML forbids leading zeros: the mode must be quoted
+            ("log_level = \"info\"\n[reld\n", 2, nil),
+        ] as [(String, Int, String?)])
     func syntaxError(text: String, line: Int, key: String?) throws {
         let e = try #require(error(text))
         #expect(e.line == line)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RelControlAPI
 import RelDaemon
+import Testing
 
 // Protects where reld looks by default: systemd's directories first, then root or XDG paths.
 // Tests run as root in CI, so expectations branch on geteuid().

@@ -1,5 +1,5 @@
-import Testing
 import RelControlAPI
+import Testing
 
 // GET /v1/records refuses a request past its documented limits with a 400 that names the
 // parameter and the limit, before SQLite's own limits turn it into a server error.
@@ -24,10 +24,12 @@ import RelControlAPI
         #expect(e.reason == "is given more than 20 times; at most 20 parties can be asked for at once")
     }
 
-    @Test("values longer than their limit are refused with it, and cut in the message", arguments: [
-        ("text", ListQuery.maxTextBytes), ("party", ListQuery.maxPartyBytes), ("category", ListQuery.maxOtherBytes),
-        ("since", ListQuery.maxOtherBytes), ("limit", ListQuery.maxOtherBytes),
-    ])
+    @Test(
+        "values longer than their limit are refused with it, and cut in the message",
+        arguments: [
+            ("text", ListQuery.maxTextBytes), ("party", ListQuery.maxPartyBytes), ("category", ListQuery.maxOtherBytes),
+            ("since", ListQuery.maxOtherBytes), ("limit", ListQuery.maxOtherBytes),
+        ])
     func longValues(name: String, limit: Int) throws {
         #expect(refusal([(name, String(repeating: "x", count: limit))])?.reason.contains("bytes") != true)
         let long = String(repeating: "é", count: 50_000)  // 100 KB

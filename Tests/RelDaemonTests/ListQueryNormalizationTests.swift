@@ -1,5 +1,5 @@
-import Testing
 import RelControlAPI
+import Testing
 
 // Query parameters are read in NFC, as stored text is: `list --text` typed decomposed (as macOS
 // does) finds a title typed composed, and the other way round.

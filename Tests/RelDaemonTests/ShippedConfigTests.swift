@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
 
 @testable import RelDaemon
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Config/reld.toml documents every key: uncommented, it must load and give the defaults.
 @Suite struct ShippedConfigTests {

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import Hummingbird
+import Testing
 
 @testable import RelHub
 
@@ -11,8 +10,9 @@ import Hummingbird
             .deletingLastPathComponent().appendingPathComponent("Config/relhub.toml")
         let text = try String(contentsOf: url, encoding: .utf8)
         let keys = text.split(separator: "\n").filter { $0.hasPrefix("# ") && $0.contains(" = ") }.map { String($0.dropFirst(2)) }
-        #expect(Set(keys.compactMap { $0.split(separator: " ").first.map(String.init) }) == Set(HubConfigFile.keys),
-                "every key appears, commented out")
+        #expect(
+            Set(keys.compactMap { $0.split(separator: " ").first.map(String.init) }) == Set(HubConfigFile.keys),
+            "every key appears, commented out")
         var config = HubConfig.defaults(environment: ["HOME": "/root", "STATE_DIRECTORY": "/var/lib/relhub"])
         var expected = config
         try HubConfigFile.apply(text: keys.joined(separator: "\n"), path: url.path, to: &config)
@@ -23,7 +23,11 @@ import Hummingbird
 
     @Test func badValuesNameFileLineAndKey() {
         var config = HubConfig(stateDirectory: "/tmp/x")
-        #expect(throws: HubConfigError("/etc/relhub/relhub.toml:2: key \"listen\": listen \"8470\": must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470 (port 0 picks a free one)")) {
+        #expect(
+            throws: HubConfigError(
+                "/etc/relhub/relhub.toml:2: key \"listen\": listen \"8470\": must be HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470 (port 0 picks a free one)"
+            )
+        ) {
             try HubConfigFile.apply(text: "log_level = \"info\"\nlisten = \"8470\"\n", path: "/etc/relhub/relhub.toml", to: &config)
         }
         #expect(throws: HubConfigError.self) { try HubConfigFile.apply(text: "tokens = \"x\"", path: "f", to: &config) }
@@ -33,7 +37,9 @@ import Hummingbird
 
     @Test func syntaxErrorsNameTheKeyAndTheFix() {
         var config = HubConfig(stateDirectory: "/tmp/x")
-        #expect(throws: HubConfigError("f:2: key \"max_page_size\": 0100 is not a TOML number (no leading zeros); write max_page_size = 100")) {
+        #expect(
+            throws: HubConfigError("f:2: key \"max_page_size\": 0100 is not a TOML number (no leading zeros); write max_page_size = 100")
+        ) {
             try HubConfigFile.apply(text: "# relhub\nmax_page_size = 0100\n", path: "f", to: &config)
         }
     }

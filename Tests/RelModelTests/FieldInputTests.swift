@@ -1,5 +1,5 @@
-import Testing
 import RelModel
+import Testing
 
 // Protects how `relctl --set FIELD=TEXT` text becomes JSON, guided by each field's type.
 @Suite struct FieldInputTests {
@@ -7,31 +7,33 @@ import RelModel
         try FieldInput.value(forPath: path, text: text, kind: kind)
     }
 
-    @Test("text by field type", arguments: [
-        ("title", "2023", "2023"),
-        ("title", "true", "true"),
-        ("title", "  Padded  ", "  Padded  "),
-        ("notes", "12", "12"),
-        ("category", "military", "military"),
-        ("parties", "ML,RU", ["ML", "RU"]),
-        ("parties", " ML , RU ,Wagner Group", ["ML", "RU", "Wagner Group"]),
-        ("parties", "", []),
-        ("tags", "one", ["one"]),
-        ("related_ids", "mlru-e01,mlru-e02", ["mlru-e01", "mlru-e02"]),
-        ("fatalities", "12", 12),
-        ("fatalities", " 0 ", 0),
-        ("date", "2023-02", "2023-02"),
-        ("date", "1960/1991", "1960/1991"),
-        ("date.start", "2023", "2023"),
-        ("source.url", "https://example.org/a,b", "https://example.org/a,b"),
-        ("location.latitude", "12.5", 12.5),
-        ("location.latitude", "-3", -3),
-        ("codes.quad_class", "4", 4),
-        ("codes.cameo_event_code", "042", "042"),
-        ("tags", #"["a,b","c"]"#, ["a,b", "c"]),
-        ("location", #"{"name":"Gao","country":"ML"}"#, ["name": "Gao", "country": "ML"]),
-        ("source", #" {"title":"Paper"} "#, ["title": "Paper"]),
-    ] as [(String, String, JSONValue)])
+    @Test(
+        "text by field type",
+        arguments: [
+            ("title", "2023", "2023"),
+            ("title", "true", "true"),
+            ("title", "  Padded  ", "  Padded  "),
+            ("notes", "12", "12"),
+            ("category", "military", "military"),
+            ("parties", "ML,RU", ["ML", "RU"]),
+            ("parties", " ML , RU ,Wagner Group", ["ML", "RU", "Wagner Group"]),
+            ("parties", "", []),
+            ("tags", "one", ["one"]),
+            ("related_ids", "mlru-e01,mlru-e02", ["mlru-e01", "mlru-e02"]),
+            ("fatalities", "12", 12),
+            ("fatalities", " 0 ", 0),
+            ("date", "2023-02", "2023-02"),
+            ("date", "1960/1991", "1960/1991"),
+            ("date.start", "2023", "2023"),
+            ("source.url", "https://example.org/a,b", "https://example.org/a,b"),
+            ("location.latitude", "12.5", 12.5),
+            ("location.latitude", "-3", -3),
+            ("codes.quad_class", "4", 4),
+            ("codes.cameo_event_code", "042", "042"),
+            ("tags", #"["a,b","c"]"#, ["a,b", "c"]),
+            ("location", #"{"name":"Gao","country":"ML"}"#, ["name": "Gao", "country": "ML"]),
+            ("source", #" {"title":"Paper"} "#, ["title": "Paper"]),
+        ] as [(String, String, JSONValue)])
     func byType(path: String, text: String, expected: JSONValue) throws {
         #expect(unordered(try value(path, text)) == unordered(expected))
     }
@@ -44,11 +46,15 @@ import RelModel
     }
 
     @Test func actorsShortForm() throws {
-        #expect(try value("actors", "Wagner Group:private_military_company:source:RU,Mali")
-            == [["name": "Wagner Group", "type": "private_military_company", "role": "source", "country": "RU"], ["name": "Mali"]])
+        #expect(
+            try value("actors", "Wagner Group:private_military_company:source:RU,Mali")
+                == [["name": "Wagner Group", "type": "private_military_company", "role": "source", "country": "RU"], ["name": "Mali"]])
         #expect(try FieldInput.actor("Goïta") == ["name": "Goïta"])
         #expect(try FieldInput.actor("Goïta::target") == ["name": "Goïta", "role": "target"])
-        #expect(try FieldInput.actor(" Mali : state : participant : ML ") == ["name": "Mali", "type": "state", "role": "participant", "country": "ML"])
+        #expect(
+            try FieldInput.actor(" Mali : state : participant : ML ") == [
+                "name": "Mali", "type": "state", "role": "participant", "country": "ML",
+            ])
         #expect(try FieldInput.actor("X:::FR") == ["name": "X", "country": "FR"])
     }
 
@@ -71,22 +77,26 @@ import RelModel
         #expect(r.fields["fatalities"] == 12)
     }
 
-    @Test("short forms with more parts than their format are refused, naming the format", arguments: [
-        ("actors", "Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
-        ("actors", "Mali,Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
-        ("location", "Bamako:ML:extra", "NAME[:COUNTRY]"),
-    ])
+    @Test(
+        "short forms with more parts than their format are refused, naming the format",
+        arguments: [
+            ("actors", "Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
+            ("actors", "Mali,Bob:person:source:RU:extra", "NAME[:TYPE[:ROLE[:COUNTRY]]]"),
+            ("location", "Bamako:ML:extra", "NAME[:COUNTRY]"),
+        ])
     func shortFormExtras(path: String, text: String, format: String) throws {
         let e = try #require(throws: ValidationError.self) { try value(path, text) }
         #expect(e.reason.contains("parts separated by colons"))
         #expect(e.reason.contains(format))
     }
 
-    @Test("what starts like JSON in a list or object field must be JSON", arguments: [
-        ("tags", "[visit, summit]"), ("parties", #"["ML","#), ("tags", "[a"), ("related_ids", "[x]"),
-        ("actors", "[{name: Mali}]"), ("location", "{Gao}"), ("source", #"{"title": }"#), ("date", "{start: 2023}"),
-        ("subject_areas", "[defence, mining]"),
-    ])
+    @Test(
+        "what starts like JSON in a list or object field must be JSON",
+        arguments: [
+            ("tags", "[visit, summit]"), ("parties", #"["ML","#), ("tags", "[a"), ("related_ids", "[x]"),
+            ("actors", "[{name: Mali}]"), ("location", "{Gao}"), ("source", #"{"title": }"#), ("date", "{start: 2023}"),
+            ("subject_areas", "[defence, mining]"),
+        ])
     func brokenJSONIsRefused(path: String, text: String) throws {
         let kind: RecordKind = path == "subject_areas" ? .agreement : .event
         let e = try #require(throws: ValidationError.self) { try value(path, text, kind) }
@@ -134,9 +144,12 @@ import RelModel
         #expect(e.reason.contains("source.MEMBER=VALUE"))
     }
 
-    @Test("unknown paths are refused", arguments: [
-        ("colour", RecordKind.event), ("status", .event), ("fatalities", .agreement), ("source.nope", .event), ("title.x", .event), ("", .event),
-    ])
+    @Test(
+        "unknown paths are refused",
+        arguments: [
+            ("colour", RecordKind.event), ("status", .event), ("fatalities", .agreement), ("source.nope", .event), ("title.x", .event),
+            ("", .event),
+        ])
     func unknownPath(path: String, kind: RecordKind) throws {
         let e = try #require(throws: ValidationError.self) { try value(path, "x", kind) }
         #expect(e.field == path)
@@ -155,11 +168,13 @@ import RelModel
         #expect(v == "[15]")
     }
 
-    @Test("unset values", arguments: [
-        ("location", JSONValue.null), ("source", .null), ("fatalities", .null), ("tags", .array([])), ("parties", .array([])),
-        ("claim_status", "reported"), ("notes", ""), ("date", DateSpec.unknown.json), ("location.admin1", .null),
-        ("codes.quad_class", .null),
-    ] as [(String, JSONValue)])
+    @Test(
+        "unset values",
+        arguments: [
+            ("location", JSONValue.null), ("source", .null), ("fatalities", .null), ("tags", .array([])), ("parties", .array([])),
+            ("claim_status", "reported"), ("notes", ""), ("date", DateSpec.unknown.json), ("location.admin1", .null),
+            ("codes.quad_class", .null),
+        ] as [(String, JSONValue)])
     func unset(path: String, expected: JSONValue) throws {
         #expect(try FieldInput.unsetValue(forPath: path, kind: .event) == expected)
     }

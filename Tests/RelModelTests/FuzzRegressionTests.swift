@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RelModel
+import Testing
 
 // Replays the inputs under Fuzz/DECODER/ through the decoders the fuzz/ targets exercise, with
 // the same invariants: an input named ok-* decodes, prints and decodes to the same value; one
@@ -20,8 +20,10 @@ import RelModel
 
     /// Decodes with `decode`; checks the round trip of a decoded value and that the outcome is the
     /// one the file name promises.
-    func replay<T: Equatable>(_ name: String, _ decode: (JSONValue) throws -> T, _ print: (T) -> JSONValue,
-                              _ afterwards: (T) throws -> Void = { _ in }) throws {
+    func replay<T: Equatable>(
+        _ name: String, _ decode: (JSONValue) throws -> T, _ print: (T) -> JSONValue,
+        _ afterwards: (T) throws -> Void = { _ in }
+    ) throws {
         let expectOK = name.split(separator: "/").last!.hasPrefix("ok-")
         let value: T
         do {

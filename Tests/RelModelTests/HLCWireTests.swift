@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RelModel
+import Testing
 
 /// Clock values travel as JSON integers (every version) or decimal strings (exact in JavaScript
 /// and jq); readers take both and nothing else.
@@ -17,8 +17,10 @@ import RelModel
         #expect(HLCTimestamp(wire: .string("9223372036854775807")) == HLCTimestamp(rawValue: .max))
     }
 
-    @Test(arguments: ["-1", "1e3", "99999999999999999999", " 12", "12 ", "", "0x10", "+1", "012", "00",
-                      "1.0", "9223372036854775808", "١٢", "1_000", "\u{0}1"])
+    @Test(arguments: [
+        "-1", "1e3", "99999999999999999999", " 12", "12 ", "", "0x10", "+1", "012", "00",
+        "1.0", "9223372036854775808", "١٢", "1_000", "\u{0}1",
+    ])
     func refusesHostileStrings(_ text: String) {
         #expect(HLCTimestamp(wire: .string(text)) == nil, "\(JSONText.quoted(text)) should be refused")
     }
@@ -47,8 +49,9 @@ import RelModel
         #expect(throws: FieldError.self) { try Stamp(json: .array([.string("1e3"), .string("n1")])) }
     }
 
-    static let change = Change(recordID: "r1", field: "title", value: "A visit", hlc: big, node: "n2", nodeSeq: 7,
-                               bases: [Stamp(hlc: HLCTimestamp(rawValue: 116_049_658_961_592_320), node: "n1")])
+    static let change = Change(
+        recordID: "r1", field: "title", value: "A visit", hlc: big, node: "n2", nodeSeq: 7,
+        bases: [Stamp(hlc: HLCTimestamp(rawValue: 116_049_658_961_592_320), node: "n1")])
 
     @Test func changesRoundTripExactlyInTheStringForm() throws {
         let text = JSONText.compact(Self.change.json(.string))
@@ -76,7 +79,10 @@ import RelModel
 
     @Test func changesWithHostileClockValuesAreRefused() throws {
         for bad: JSONValue in ["-1", "1e3", "99999999999999999999", " 12", "", "0x10", .double(1e3), .int(-1)] {
-            guard case .object(var o) = Self.change.json else { Issue.record("not an object"); return }
+            guard case .object(var o) = Self.change.json else {
+                Issue.record("not an object")
+                return
+            }
             o["hlc"] = bad
             #expect(throws: FieldError.self) { try Change(json: .object(o)) }
             o["hlc"] = .string("116049658961592321")

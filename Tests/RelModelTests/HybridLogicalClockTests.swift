@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RelModel
+import Testing
 
 // Protects the ordering guarantees of the hybrid logical clock that stamps every change.
 @Suite struct HybridLogicalClockTests {

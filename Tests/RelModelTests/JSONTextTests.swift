@@ -1,20 +1,22 @@
 import Foundation
-import Testing
 import RelModel
+import Testing
 
 // Protects the JSON writer that the change log and exports rely on: escaping, order, round trips.
 @Suite struct JSONTextTests {
-    @Test("string escaping", arguments: [
-        ("plain", #""plain""#),
-        ("say \"hi\"", #""say \"hi\"""#),
-        ("back\\slash", #""back\\slash""#),
-        ("line\nbreak\ttab\rcr", #""line\nbreak\ttab\rcr""#),
-        ("\u{0}\u{1}\u{8}\u{C}\u{1F}", #""\u0000\u0001\u0008\u000c\u001f""#),
-        ("Goïta – Mali’s “junta” 🇲🇱", "\"Goïta – Mali’s “junta” 🇲🇱\""),
-        ("slash / stays", #""slash / stays""#),
-        ("\u{7F}", "\"\u{7F}\""),
-        ("", #""""#),
-    ])
+    @Test(
+        "string escaping",
+        arguments: [
+            ("plain", #""plain""#),
+            ("say \"hi\"", #""say \"hi\"""#),
+            ("back\\slash", #""back\\slash""#),
+            ("line\nbreak\ttab\rcr", #""line\nbreak\ttab\rcr""#),
+            ("\u{0}\u{1}\u{8}\u{C}\u{1F}", #""\u0000\u0001\u0008\u000c\u001f""#),
+            ("Goïta – Mali’s “junta” 🇲🇱", "\"Goïta – Mali’s “junta” 🇲🇱\""),
+            ("slash / stays", #""slash / stays""#),
+            ("\u{7F}", "\"\u{7F}\""),
+            ("", #""""#),
+        ])
     func escaping(input: String, expected: String) {
         #expect(JSONText.quoted(input) == expected)
         #expect(JSONText.compact(.string(input)) == expected)
@@ -56,27 +58,30 @@ import RelModel
 
     @Test func prettyIndentsByTwoSpaces() {
         let value: JSONValue = ["a": [1, 2], "b": [:], "c": [], "d": ["e": "f"]]
-        #expect(JSONText.pretty(value) == """
-            {
-              "a": [
-                1,
-                2
-              ],
-              "b": {},
-              "c": [],
-              "d": {
-                "e": "f"
-              }
-            }
-            """)
+        #expect(
+            JSONText.pretty(value) == """
+                {
+                  "a": [
+                    1,
+                    2
+                  ],
+                  "b": {},
+                  "c": [],
+                  "d": {
+                    "e": "f"
+                  }
+                }
+                """)
     }
 
     static let nested: [JSONValue] = [
         .null, true, 0, -7, .int(Int64.min), 1.5, -2.25e-7, 1.0e300, "text", "",
         [], [:], [1, "two", nil, [3, [4]], ["k": false]],
-        ["id": "mlru-e01", "date": ["type": "instant", "start": "1960", "end": nil], "tags": ["a", "b\"c"],
-         "location": ["name": "Tin Zaouatine", "latitude": 19.9486, "longitude": 2.9678, "geo_precision": 2],
-         "quote": "Mali’s independence in 1960\n\u{1}", "empty": [:], "deep": [[[["x": [[]]]]]]],
+        [
+            "id": "mlru-e01", "date": ["type": "instant", "start": "1960", "end": nil], "tags": ["a", "b\"c"],
+            "location": ["name": "Tin Zaouatine", "latitude": 19.9486, "longitude": 2.9678, "geo_precision": 2],
+            "quote": "Mali’s independence in 1960\n\u{1}", "empty": [:], "deep": [[[["x": [[]]]]]],
+        ],
     ]
 
     @Test("parse(compact(x)) == x and parse(pretty(x)) == x", arguments: nested)

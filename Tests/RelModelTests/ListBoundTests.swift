@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RelModel
 
 /// Lists and texts are bounded, and checked in time linear in their size (a small push with a

@@ -45,8 +45,9 @@ import Testing
 
 @Suite struct FeedMessagesTests {
     @Test func aChangeRoundTripsThroughItsWireForm() throws {
-        let c = Change(recordID: "ev1", field: "title", value: ["a": 1], hlc: HLCTimestamp(rawValue: 9_000), node: "node-a",
-                       nodeSeq: 3, bases: [Stamp(hlc: HLCTimestamp(rawValue: 8_000), node: "node-b")])
+        let c = Change(
+            recordID: "ev1", field: "title", value: ["a": 1], hlc: HLCTimestamp(rawValue: 9_000), node: "node-a",
+            nodeSeq: 3, bases: [Stamp(hlc: HLCTimestamp(rawValue: 8_000), node: "node-b")])
         #expect(try Change(json: try JSONValue.parse(JSONText.compact(c.json))) == c)
     }
 
@@ -63,7 +64,8 @@ import Testing
     }
 
     @Test func aBadChangeInAPageNamesItsIndex() throws {
-        let text = #"{"feed_id":"hub","next":2,"more":false,"changes":[{"node":"n","node_seq":1,"record_id":"r","field":"f","value":1,"hlc":1,"bases":[]},{"node":"n"}]}"#
+        let text =
+            #"{"feed_id":"hub","next":2,"more":false,"changes":[{"node":"n","node_seq":1,"record_id":"r","field":"f","value":1,"hlc":1,"bases":[]},{"node":"n"}]}"#
         do {
             _ = try FeedPage(json: try JSONValue.parse(text))
             Issue.record("accepted a bad page")

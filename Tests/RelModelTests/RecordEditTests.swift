@@ -1,6 +1,6 @@
-import Testing
 import OrderedCollections
 import RelModel
+import Testing
 
 // Protects RecordValidator.applying: dotted paths, refused edits, and no partial changes.
 @Suite struct RecordEditTests {
@@ -79,8 +79,9 @@ import RelModel
         let r = try minimal()
         #expect(r.fields["location"] == .null)
         let edited = try RecordValidator.applying(["location.name": "Bamako", "location.country": "ML"], to: r)
-        #expect(JSONText.compact(try #require(edited.fields["location"]))
-            == #"{"name":"Bamako","country":"ML","admin1":null,"latitude":null,"longitude":null,"geo_precision":null}"#)
+        #expect(
+            JSONText.compact(try #require(edited.fields["location"]))
+                == #"{"name":"Bamako","country":"ML","admin1":null,"latitude":null,"longitude":null,"geo_precision":null}"#)
     }
 
     @Test func locationCountryAloneNeedsAName() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RelModel
+import Testing
 
 // Protects whole-record validation: the seed loses nothing, and each bad value is named precisely.
 @Suite struct RecordValidatorTests {
@@ -14,7 +14,10 @@ import RelModel
     @Test func everySeedRecordValidatesWithoutLoss() throws {
         for original in try SeedData.records() {
             let id = original["id"]?.stringValue ?? "?"
-            let record = try RecordValidator.record(from: original) { Issue.record("seed record \(id) has no id"); return "x" }
+            let record = try RecordValidator.record(from: original) {
+                Issue.record("seed record \(id) has no id")
+                return "x"
+            }
             #expect(record.id == id)
             #expect(record.kind.rawValue == original["kind"]?.stringValue)
             // The only difference allowed: source gains `url: null`.
@@ -80,7 +83,8 @@ import RelModel
     // Canonical form means every member present; the default for `codes` is `{}` instead.
     @Test func minimalEventCodesHaveEveryMember() throws {
         let r = try validate(#"{"kind":"event","title":"x","category":"military"}"#)
-        let allNull = try json(#"{"cameo_event_code":null,"cameo_root":null,"quad_class":null,"acled_event_type":null,"acled_sub_event_type":null}"#)
+        let allNull = try json(
+            #"{"cameo_event_code":null,"cameo_root":null,"quad_class":null,"acled_event_type":null,"acled_sub_event_type":null}"#)
         #expect(r.fields["codes"] == allNull)
         // Consequence: a minimal record is not a fixed point of validation (the store re-validates on read).
         let again = try RecordValidator.record(from: r.json) { "other" }
@@ -102,12 +106,14 @@ import RelModel
 
     @Test func shortDateFormIsStoredAsTheObject() throws {
         let r = try validate(#"{"kind":"event","title":"x","category":"military","date":"2022/.."}"#)
-        #expect(JSONText.compact(try #require(r.fields["date"]))
-            == #"{"type":"interval","start":"2022","end":null,"precision":"year","approximate":false}"#)
+        #expect(
+            JSONText.compact(try #require(r.fields["date"]))
+                == #"{"type":"interval","start":"2022","end":null,"precision":"year","approximate":false}"#)
     }
 
     @Test func integralNumbersAreNormalised() throws {
-        let r = try validate(#"{"kind":"event","title":"x","category":"military","fatalities":3.0,"location":{"name":"Gao","latitude":16,"longitude":0}}"#)
+        let r = try validate(
+            #"{"kind":"event","title":"x","category":"military","fatalities":3.0,"location":{"name":"Gao","latitude":16,"longitude":0}}"#)
         #expect(r.fields["fatalities"] == .int(3))
         #expect(r.fields["location"]?["latitude"] == .double(16))
         #expect(r.fields["location"]?["longitude"] == .double(0))
@@ -125,40 +131,85 @@ import RelModel
     static let bad: [Bad] = [
         Bad(name: "empty title", members: #""title":"""#, field: "title", value: #""""#, reason: "must not be empty"),
         Bad(name: "blank title", members: #""title":"   ""#, field: "title", value: #""   ""#, reason: "must not be empty"),
-        Bad(name: "control char", members: #""title":"a\u0007b""#, field: "title", value: #""a\u0007b""#, reason: "must not contain control characters"),
-        Bad(name: "unknown category", members: #""category":"war""#, field: "category", value: #""war""#, reason: "must be one of: diplomatic, military, security"),
-        Bad(name: "unknown claim_status", members: #""claim_status":"rumoured""#, field: "claim_status", value: #""rumoured""#, reason: "must be one of: reported, alleged, disputed"),
-        Bad(name: "bad country XX", members: #""parties":["ML","XX"]"#, field: "parties[1]", value: #""XX""#, reason: "is not an ISO 3166-1 alpha-2 country code"),
-        Bad(name: "lower-case ml", members: #""parties":["ml"]"#, field: "parties[0]", value: #""ml""#, reason: "country codes are upper case: ML"),
-        Bad(name: "party listed twice", members: #""parties":["ML","ML"]"#, field: "parties[1]", value: #""ML""#, reason: "is listed twice"),
-        Bad(name: "actor country", members: #""actors":[{"name":"A"},{"name":"B","country":"ZZ"}]"#, field: "actors[1].country", value: #""ZZ""#, reason: "is not an ISO 3166-1"),
-        Bad(name: "actor role", members: #""actors":[{"name":"A","role":"boss"}]"#, field: "actors[0].role", value: #""boss""#, reason: "must be one of: source, target"),
-        Bad(name: "unknown top-level field", members: #""colour":"red""#, field: "colour", value: nil, reason: "unknown field; known fields are: title, category, tags"),
-        Bad(name: "agreement field on event", members: #""status":"signed""#, field: "status", value: nil, reason: "is only for agreements, and this record is an event"),
+        Bad(
+            name: "control char", members: #""title":"a\u0007b""#, field: "title", value: #""a\u0007b""#,
+            reason: "must not contain control characters"),
+        Bad(
+            name: "unknown category", members: #""category":"war""#, field: "category", value: #""war""#,
+            reason: "must be one of: diplomatic, military, security"),
+        Bad(
+            name: "unknown claim_status", members: #""claim_status":"rumoured""#, field: "claim_status", value: #""rumoured""#,
+            reason: "must be one of: reported, alleged, disputed"),
+        Bad(
+            name: "bad country XX", members: #""parties":["ML","XX"]"#, field: "parties[1]", value: #""XX""#,
+            reason: "is not an ISO 3166-1 alpha-2 country code"),
+        Bad(
+            name: "lower-case ml", members: #""parties":["ml"]"#, field: "parties[0]", value: #""ml""#,
+            reason: "country codes are upper case: ML"),
+        Bad(
+            name: "party listed twice", members: #""parties":["ML","ML"]"#, field: "parties[1]", value: #""ML""#, reason: "is listed twice"),
+        Bad(
+            name: "actor country", members: #""actors":[{"name":"A"},{"name":"B","country":"ZZ"}]"#, field: "actors[1].country",
+            value: #""ZZ""#, reason: "is not an ISO 3166-1"),
+        Bad(
+            name: "actor role", members: #""actors":[{"name":"A","role":"boss"}]"#, field: "actors[0].role", value: #""boss""#,
+            reason: "must be one of: source, target"),
+        Bad(
+            name: "unknown top-level field", members: #""colour":"red""#, field: "colour", value: nil,
+            reason: "unknown field; known fields are: title, category, tags"),
+        Bad(
+            name: "agreement field on event", members: #""status":"signed""#, field: "status", value: nil,
+            reason: "is only for agreements, and this record is an event"),
         Bad(name: "bad date text", members: #""date":"2023-13-01""#, field: "date", value: #""2023-13-01""#, reason: "month must be 01-12"),
-        Bad(name: "bad date.start", members: #""date":{"type":"instant","start":"2023-02-29"}"#, field: "date.start", value: #""2023-02-29""#, reason: "day must be 01-28 for 2023-02"),
-        Bad(name: "precision mismatch", members: #""date":{"type":"instant","start":"2023-02-07","end":null,"precision":"month","approximate":false}"#,
+        Bad(
+            name: "bad date.start", members: #""date":{"type":"instant","start":"2023-02-29"}"#, field: "date.start",
+            value: #""2023-02-29""#, reason: "day must be 01-28 for 2023-02"),
+        Bad(
+            name: "precision mismatch",
+            members: #""date":{"type":"instant","start":"2023-02-07","end":null,"precision":"month","approximate":false}"#,
             field: "date.precision", value: #""month""#, reason: #"must be "day", the coarsest of the bounds that are set"#),
-        Bad(name: "end before start", members: #""date":{"type":"interval","start":"1991","end":"1960"}"#, field: "date.end", value: #""1960""#, reason: "is before start 1991"),
-        Bad(name: "end before start text", members: #""date":"1991/1960""#, field: "date", value: #""1991/1960""#, reason: "end 1960 is before start 1991"),
-        Bad(name: "date type", members: #""date":{"type":"sometime","start":"2023"}"#, field: "date.type", value: #""sometime""#, reason: "must be one of: instant, interval, window, unknown"),
-        Bad(name: "date member", members: #""date":{"type":"instant","start":"2023","when":1}"#, field: "date.when", value: nil, reason: "unknown field"),
-        Bad(name: "cameo_root mismatch", members: #""codes":{"cameo_event_code":"042","cameo_root":"05","quad_class":1}"#,
+        Bad(
+            name: "end before start", members: #""date":{"type":"interval","start":"1991","end":"1960"}"#, field: "date.end",
+            value: #""1960""#, reason: "is before start 1991"),
+        Bad(
+            name: "end before start text", members: #""date":"1991/1960""#, field: "date", value: #""1991/1960""#,
+            reason: "end 1960 is before start 1991"),
+        Bad(
+            name: "date type", members: #""date":{"type":"sometime","start":"2023"}"#, field: "date.type", value: #""sometime""#,
+            reason: "must be one of: instant, interval, window, unknown"),
+        Bad(
+            name: "date member", members: #""date":{"type":"instant","start":"2023","when":1}"#, field: "date.when", value: nil,
+            reason: "unknown field"),
+        Bad(
+            name: "cameo_root mismatch", members: #""codes":{"cameo_event_code":"042","cameo_root":"05","quad_class":1}"#,
             field: "codes.cameo_root", value: #""05""#, reason: #"must be the first two digits of cameo_event_code "042""#),
-        Bad(name: "cameo_root missing", members: #""codes":{"cameo_event_code":"042"}"#, field: "codes.cameo_root", value: "null", reason: #"must be set to "04""#),
-        Bad(name: "quad_class mismatch", members: #""codes":{"cameo_event_code":"190","cameo_root":"19","quad_class":1}"#,
+        Bad(
+            name: "cameo_root missing", members: #""codes":{"cameo_event_code":"042"}"#, field: "codes.cameo_root", value: "null",
+            reason: #"must be set to "04""#),
+        Bad(
+            name: "quad_class mismatch", members: #""codes":{"cameo_event_code":"190","cameo_root":"19","quad_class":1}"#,
             field: "codes.quad_class", value: "1", reason: #"does not match cameo_root "19" (expected 4)"#),
-        Bad(name: "ACLED sub-type of other type", members: #""codes":{"acled_event_type":"Protests","acled_sub_event_type":"Armed clash"}"#,
-            field: "codes.acled_sub_event_type", value: #""Armed clash""#, reason: "is not a sub-event type of Protests; use one of: Peaceful protest"),
-        Bad(name: "lat without lon", members: #""location":{"name":"Gao","latitude":16.27}"#, field: "location.longitude", value: "null",
+        Bad(
+            name: "ACLED sub-type of other type", members: #""codes":{"acled_event_type":"Protests","acled_sub_event_type":"Armed clash"}"#,
+            field: "codes.acled_sub_event_type", value: #""Armed clash""#,
+            reason: "is not a sub-event type of Protests; use one of: Peaceful protest"),
+        Bad(
+            name: "lat without lon", members: #""location":{"name":"Gao","latitude":16.27}"#, field: "location.longitude", value: "null",
             reason: "latitude and longitude are set together or not at all"),
-        Bad(name: "latitude range", members: #""location":{"name":"Gao","latitude":96,"longitude":0}"#, field: "location.latitude", value: "96", reason: "must be between -90.0 and 90.0"),
-        Bad(name: "url scheme", members: #""source":{"url":"ftp://x"}"#, field: "source.url", value: #""ftp://x""#, reason: "must start with http:// or https://"),
+        Bad(
+            name: "latitude range", members: #""location":{"name":"Gao","latitude":96,"longitude":0}"#, field: "location.latitude",
+            value: "96", reason: "must be between -90.0 and 90.0"),
+        Bad(
+            name: "url scheme", members: #""source":{"url":"ftp://x"}"#, field: "source.url", value: #""ftp://x""#,
+            reason: "must start with http:// or https://"),
         Bad(name: "number for title", members: #""title":5"#, field: "title", value: "5", reason: "must be a string, not a number"),
         Bad(name: "string for tags", members: #""tags":"a,b""#, field: "tags", value: #""a,b""#, reason: "must be an array, not a string"),
         Bad(name: "null title", members: #""title":null"#, field: "title", value: "null", reason: "must not be null"),
-        Bad(name: "fraction fatalities", members: #""fatalities":1.5"#, field: "fatalities", value: "1.5", reason: "must be a whole number"),
-        Bad(name: "bad related id", members: #""related_ids":["ok","no way"]"#, field: "related_ids[1]", value: #""no way""#, reason: "must be 1-128 characters"),
+        Bad(
+            name: "fraction fatalities", members: #""fatalities":1.5"#, field: "fatalities", value: "1.5", reason: "must be a whole number"),
+        Bad(
+            name: "bad related id", members: #""related_ids":["ok","no way"]"#, field: "related_ids[1]", value: #""no way""#,
+            reason: "must be 1-128 characters"),
     ]
 
     @Test("each error names the field and the value", arguments: bad)
@@ -180,21 +231,32 @@ import RelModel
     }
 
     @Test func exactMessages() throws {
-        #expect(try validationError(#"{"kind":"event","title":"x","category":"military","parties":["XX"]}"#)?.description
-            == #"field parties[0]: "XX": is not an ISO 3166-1 alpha-2 country code (such as ML, RU, FR)"#)
-        #expect(try validationError(#"{"kind":"event","title":"x","category":"military","date":"2023-13"}"#)?.description
-            == #"field date: "2023-13": month must be 01-12"#)
-        #expect(try validationError(#"{"kind":"event","title":"","category":"military"}"#)?.description
-            == #"field title: "": must not be empty"#)
+        #expect(
+            try validationError(#"{"kind":"event","title":"x","category":"military","parties":["XX"]}"#)?.description
+                == #"field parties[0]: "XX": is not an ISO 3166-1 alpha-2 country code (such as ML, RU, FR)"#)
+        #expect(
+            try validationError(#"{"kind":"event","title":"x","category":"military","date":"2023-13"}"#)?.description
+                == #"field date: "2023-13": month must be 01-12"#)
+        #expect(
+            try validationError(#"{"kind":"event","title":"","category":"military"}"#)?.description
+                == #"field title: "": must not be empty"#)
     }
 
-    @Test("agreement-only rules", arguments: [
-        (#""agreement_type":"treaty","alliance_obligations":["defense"]"#, "alliance_obligations", #"["defense"]"#, #"is set only for alliances (agreement_type "alliance")"#),
-        (#""fatalities":0"#, "fatalities", nil, "is only for events, and this record is an agreement"),
-        (#""registration":"UNTS 123""#, "registration", #""UNTS 123""#, "is reserved and must be null"),
-        (#""date_signed":"2021-05","date_entry_into_force":"2020""#, "date_entry_into_force", #""2020""#, "is before date_signed 2021-05"),
-        (#""agreement_type":"alliance","alliance_obligations":[]"#, "alliance_obligations", "[]", "must not be empty"),
-    ] as [(String, String, String?, String)])
+    @Test(
+        "agreement-only rules",
+        arguments: [
+            (
+                #""agreement_type":"treaty","alliance_obligations":["defense"]"#, "alliance_obligations", #"["defense"]"#,
+                #"is set only for alliances (agreement_type "alliance")"#
+            ),
+            (#""fatalities":0"#, "fatalities", nil, "is only for events, and this record is an agreement"),
+            (#""registration":"UNTS 123""#, "registration", #""UNTS 123""#, "is reserved and must be null"),
+            (
+                #""date_signed":"2021-05","date_entry_into_force":"2020""#, "date_entry_into_force", #""2020""#,
+                "is before date_signed 2021-05"
+            ),
+            (#""agreement_type":"alliance","alliance_obligations":[]"#, "alliance_obligations", "[]", "must not be empty"),
+        ] as [(String, String, String?, String)])
     func agreementRules(members: String, field: String, value: String?, reason: String) throws {
         let e = try #require(try validationError(#"{"kind":"agreement","title":"x","category":"military","# + members + "}"))
         #expect(e.field == field)
@@ -203,7 +265,9 @@ import RelModel
     }
 
     @Test func allianceObligationsOnAnAllianceAreAccepted() throws {
-        let r = try validate(#"{"kind":"agreement","title":"x","category":"military","agreement_type":"alliance","alliance_obligations":["defense","entente"]}"#)
+        let r = try validate(
+            #"{"kind":"agreement","title":"x","category":"military","agreement_type":"alliance","alliance_obligations":["defense","entente"]}"#
+        )
         #expect(r.fields["alliance_obligations"] == ["defense", "entente"])
     }
 
@@ -224,8 +288,9 @@ import RelModel
 
     @Test func kindAndShape() throws {
         #expect(try validationError(#"{"title":"x","category":"military"}"#)?.description == "field kind: is required: event or agreement")
-        #expect(try validationError(#"{"kind":"meeting","title":"x","category":"military"}"#)?.description
-            == #"field kind: "meeting": must be one of: event, agreement"#)
+        #expect(
+            try validationError(#"{"kind":"meeting","title":"x","category":"military"}"#)?.description
+                == #"field kind: "meeting": must be one of: event, agreement"#)
         #expect(try validationError("[1]")?.field == "(record)")
         #expect(try validationError(#""text""#)?.reason == "must be a JSON object, not string")
     }

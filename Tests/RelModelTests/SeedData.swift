@@ -54,7 +54,8 @@ func unordered(_ value: JSONValue) -> JSONValue {
 // JSON text with the whitespace between tokens removed (strings untouched): the file's own bytes and order.
 func minified(_ text: String) -> String {
     var out = ""
-    var inString = false, escaped = false
+    var inString = false
+    var escaped = false
     for c in text.unicodeScalars {
         if inString {
             out.unicodeScalars.append(c)

@@ -61,7 +61,8 @@ import Testing
             trusted += 1
             if c.properties.canonicalCombiningClass != .notReordered
                 || Array(String(c).precomposedStringWithCanonicalMapping.unicodeScalars) != [c]
-                || secondParts.contains(v) {
+                || secondParts.contains(v)
+            {
                 wrong.append("U+" + String(v, radix: 16))
             }
         }

@@ -1,12 +1,14 @@
-import Testing
 import RelModel
+import Testing
 
 /// Numbers that come from the network are bounded where they are read, so no later `+ 1` on
 /// them can trap (issue: a change numbered `Int64.max` made every replica's next write die).
 @Suite struct WireBoundTests {
     func change(nodeSeq: Int64) -> JSONValue {
-        .object(["node": "n1", "node_seq": .int(nodeSeq), "record_id": "r1", "field": "title",
-                 "value": "T", "hlc": .int(1 << 16), "bases": .array([])])
+        .object([
+            "node": "n1", "node_seq": .int(nodeSeq), "record_id": "r1", "field": "title",
+            "value": "T", "hlc": .int(1 << 16), "bases": .array([]),
+        ])
     }
 
     @Test(arguments: [Int64(1), 2, Change.maxNodeSeq])

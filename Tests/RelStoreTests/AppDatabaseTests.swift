@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RelModel
 import RelStore
+import Testing
 
 // Protects the store's writes: create, update, delete, import, and the change log they append.
 @Suite struct AppDatabaseTests {
@@ -51,11 +51,13 @@ import RelStore
             let r = try Seed.record("mlru-e21")
             try await db.create(r)
             let before = try await db.changes()
-            let updated = try await db.update(id: r.id, edits: [
-                "title": "Putin and Goïta meet",  // changed
-                "category": "diplomatic",  // same as before
-                "source.url": "https://example.org/a",  // changed, nested
-            ])
+            let updated = try await db.update(
+                id: r.id,
+                edits: [
+                    "title": "Putin and Goïta meet",  // changed
+                    "category": "diplomatic",  // same as before
+                    "source.url": "https://example.org/a",  // changed, nested
+                ])
             #expect(updated.title == "Putin and Goïta meet")
             #expect(try await db.record(id: r.id) == updated)
             let after = try await db.changes()

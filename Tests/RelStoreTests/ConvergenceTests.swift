@@ -21,7 +21,9 @@ struct ConvergenceTests {
             var master = SplitMix64(seed: UInt64(Date().timeIntervalSince1970 * 1000))
             seeds = (0..<cases).map { _ in master.next() }
         }
-        var withConflicts = 0, withDeletions = 0, failed = false
+        var withConflicts = 0
+        var withDeletions = 0
+        var failed = false
         // Cases are independent: run a few at once to use every core.
         try await withThrowingTaskGroup(of: (UInt64, Result<(conflicts: Int, deleted: Int), any Error>).self) { group in
             var pending = seeds[...]
@@ -131,11 +133,13 @@ enum Simulation {
             try await r.delete(id: id)
         } else if roll < 6 {
             if let c = try await r.conflicts(recordID: id).first {
-                let choice: ResolveChoice = [.local, .remote, .value(.string(titles.randomElement(using: &rng)!))].randomElement(using: &rng)!
+                let choice: ResolveChoice = [.local, .remote, .value(.string(titles.randomElement(using: &rng)!))].randomElement(
+                    using: &rng)!
                 _ = try? await r.resolve(id: id, field: c.field, choice: c.field == "title" ? choice : .local)
             }
         } else {
-            let edits: OrderedDictionary<String, JSONValue> = Bool.random(using: &rng)
+            let edits: OrderedDictionary<String, JSONValue> =
+                Bool.random(using: &rng)
                 ? ["title": .string(titles.randomElement(using: &rng)!)]
                 : ["category": .string(categories.randomElement(using: &rng)!)]
             _ = try await r.update(id: id, edits: edits)

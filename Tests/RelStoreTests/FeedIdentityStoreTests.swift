@@ -15,8 +15,9 @@ import Testing
 
     /// A title change of record `r1` by `node`, numbered `seq`: the same change each time it is made.
     func change(_ node: String, _ seq: Int64, title: String = "T") -> Change {
-        Change(recordID: "r1", field: "title", value: .string("\(title) \(seq)"),
-               hlc: HLCTimestamp(millis: Self.now, counter: Int(seq % 1000)), node: node, nodeSeq: seq)
+        Change(
+            recordID: "r1", field: "title", value: .string("\(title) \(seq)"),
+            hlc: HLCTimestamp(millis: Self.now, counter: Int(seq % 1000)), node: node, nodeSeq: seq)
     }
 
     @Test func aNodeBelongsToTheTokenThatPushedItFirst() async throws {
@@ -103,8 +104,9 @@ import Testing
         try AppDatabase.migrator.migrate(pool, upTo: "v3-nfc")
         try await pool.write { db in
             for c in [self.change("x", 1), self.change("x", 2)] {
-                try db.execute(sql: "INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [c.recordID, c.field, JSONText.compact(c.value), c.hlc.rawValue, c.node, c.nodeSeq])
+                try db.execute(
+                    sql: "INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [c.recordID, c.field, JSONText.compact(c.value), c.hlc.rawValue, c.node, c.nodeSeq])
             }
         }
         try pool.close()
@@ -124,9 +126,10 @@ import Testing
             // What an earlier version could be left with after pulling a hostile change.
             let queue = try DatabaseQueue(path: dir + "/reld.sqlite")
             try await queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES ('r1', 'title', '"x"', 1, ?, ?, '[]')
-                    """, arguments: [a.nodeID, Int64.max])
+                try db.execute(
+                    sql: """
+                        INSERT INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES ('r1', 'title', '"x"', 1, ?, ?, '[]')
+                        """, arguments: [a.nodeID, Int64.max])
             }
             try queue.close()
             await #expect(throws: StoreError.sequenceExhausted(node: a.nodeID)) {

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RelModel
 import RelStore
+import Testing
 
 // Protects the import's way out: a progress check that throws (the client went away) rolls back
 // the whole transaction, records and change log alike, and leaves the store usable.

@@ -40,7 +40,9 @@ import Testing
                 _ = try await db.update(id: "l-3", edits: ["tags": ["a"]], additions: ["tags": ["b"]])
             }
             // A field of the other kind is unknown, as in a plain edit.
-            await #expect(throws: ValidationError.self) { _ = try await db.update(id: "l-3", edits: [:], additions: ["subject_areas": ["x"]]) }
+            await #expect(throws: ValidationError.self) {
+                _ = try await db.update(id: "l-3", edits: [:], additions: ["subject_areas": ["x"]])
+            }
         }
     }
 }

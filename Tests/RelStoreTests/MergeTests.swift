@@ -20,8 +20,10 @@ import Testing
 
     /// Applies `created`, then `first` and `second` in both orders to fresh replicas; both must
     /// end alike, and that end state is handed to `check`.
-    func bothOrders(_ created: [Change], _ first: [Change], _ second: [Change],
-                    check: (AppDatabase) async throws -> Void) async throws {
+    func bothOrders(
+        _ created: [Change], _ first: [Change], _ second: [Change],
+        check: (AppDatabase) async throws -> Void
+    ) async throws {
         var exports: [[String]] = []
         var conflicts: [[FieldConflict]] = []
         for order in [[first, second], [second, first]] {
@@ -45,7 +47,8 @@ import Testing
         try await twoNodes { a, b, created in
             try await a.delete(id: "r1")
             _ = try await b.update(id: "r1", edits: ["title": "Visit (edited)"])
-            let delete = try await newChanges(a, after: created), edit = try await newChanges(b, after: created)
+            let delete = try await newChanges(a, after: created)
+            let edit = try await newChanges(b, after: created)
             try await bothOrders(created, delete, edit) { (r: AppDatabase) async throws in
                 #expect(try await r.record(id: "r1").title == "Visit (edited)")
             }
@@ -56,7 +59,8 @@ import Testing
         try await twoNodes { a, b, created in
             _ = try await b.update(id: "r1", edits: ["title": "Visit (edited)"])
             try await a.delete(id: "r1")
-            let edit = try await newChanges(b, after: created), delete = try await newChanges(a, after: created)
+            let edit = try await newChanges(b, after: created)
+            let delete = try await newChanges(a, after: created)
             try await bothOrders(created, edit, delete) { (r: AppDatabase) async throws in
                 await #expect(throws: StoreError.deleted(id: "r1")) { try await r.record(id: "r1") }
                 #expect(try await r.restore(id: "r1").title == "Visit (edited)", "the tombstone kept the edit")
@@ -68,7 +72,8 @@ import Testing
         try await twoNodes { a, b, created in
             _ = try await a.update(id: "r1", edits: ["title": "Visit (A)"])
             _ = try await b.update(id: "r1", edits: ["title": "Visit (B)"])
-            let fromA = try await newChanges(a, after: created), fromB = try await newChanges(b, after: created)
+            let fromA = try await newChanges(a, after: created)
+            let fromB = try await newChanges(b, after: created)
             let winner = max(fromA[0].stamp, fromB[0].stamp) == fromA[0].stamp ? "Visit (A)" : "Visit (B)"
             try await bothOrders(created, fromA, fromB) { (r: AppDatabase) async throws in
                 #expect(try await r.record(id: "r1").title == winner)
@@ -83,7 +88,8 @@ import Testing
         try await twoNodes { a, b, created in
             _ = try await a.update(id: "r1", edits: ["title": "Visit (A)"])
             _ = try await b.update(id: "r1", edits: ["category": "military"])
-            let fromA = try await newChanges(a, after: created), fromB = try await newChanges(b, after: created)
+            let fromA = try await newChanges(a, after: created)
+            let fromB = try await newChanges(b, after: created)
             try await bothOrders(created, fromA, fromB) { (r: AppDatabase) async throws in
                 let record = try await r.record(id: "r1")
                 #expect(record.title == "Visit (A)" && record.category == "military")
@@ -96,8 +102,9 @@ import Testing
         try await twoNodes { a, _, created in
             let title = try #require(created.first { $0.field == "title" })
             let hourAhead = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
-            let fast = Change(recordID: "r1", field: "title", value: "Visit (fast clock)",
-                              hlc: HLCTimestamp(millis: hourAhead, counter: 0), node: "fast-node", nodeSeq: 1, bases: [title.stamp])
+            let fast = Change(
+                recordID: "r1", field: "title", value: "Visit (fast clock)",
+                hlc: HLCTimestamp(millis: hourAhead, counter: 0), node: "fast-node", nodeSeq: 1, bases: [title.stamp])
             _ = try await a.update(id: "r1", edits: ["title": "Visit (A)"])
             let summary = try await a.applyRemote([fast])
             #expect(summary.conflicts == 1)
@@ -114,10 +121,12 @@ import Testing
         try await twoNodes { a, _, created in
             let title = try #require(created.first { $0.field == "title" })
             let now = Int64(Date().timeIntervalSince1970 * 1000)
-            let fine = Change(recordID: "r1", field: "category", value: "economic", hlc: HLCTimestamp(millis: now, counter: 5),
-                              node: "other-node", nodeSeq: 1, bases: [])
-            let future = Change(recordID: "r1", field: "title", value: "From the future",
-                                hlc: HLCTimestamp(millis: now + 2 * 86_400_000, counter: 0), node: "skewed-node", nodeSeq: 1, bases: [title.stamp])
+            let fine = Change(
+                recordID: "r1", field: "category", value: "economic", hlc: HLCTimestamp(millis: now, counter: 5),
+                node: "other-node", nodeSeq: 1, bases: [])
+            let future = Change(
+                recordID: "r1", field: "title", value: "From the future",
+                hlc: HLCTimestamp(millis: now + 2 * 86_400_000, counter: 0), node: "skewed-node", nodeSeq: 1, bases: [title.stamp])
             do {
                 _ = try await a.applyRemote([fine, future])
                 Issue.record("a change two days ahead was accepted")

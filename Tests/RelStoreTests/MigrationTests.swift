@@ -21,14 +21,16 @@ import Testing
         try await pool.write { db in
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('node_id', 'old-node')")
             for (seq, title) in ["First", "Second", "Third"].enumerated() {
-                try db.execute(sql: "INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES ('r1', 'title', ?, ?, 'old-node', ?)",
-                               arguments: [JSONText.quoted(title), 1000 + seq, seq + 1])
+                try db.execute(
+                    sql: "INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES ('r1', 'title', ?, ?, 'old-node', ?)",
+                    arguments: [JSONText.quoted(title), 1000 + seq, seq + 1])
             }
             try db.execute(sql: "INSERT INTO field_stamps (record_id, field, hlc, node) VALUES ('r1', 'title', 1002, 'old-node')")
-            try db.execute(sql: """
-                INSERT INTO records (id, kind, doc, title, category, parties, search, created_hlc, updated_hlc)
-                VALUES ('r1', 'event', ?, 'Third', 'military', '["ML"]', 'third', 1000, 1002)
-                """, arguments: [doc])
+            try db.execute(
+                sql: """
+                    INSERT INTO records (id, kind, doc, title, category, parties, search, created_hlc, updated_hlc)
+                    VALUES ('r1', 'event', ?, 'Third', 'military', '["ML"]', 'third', 1000, 1002)
+                    """, arguments: [doc])
         }
         try pool.close()
 
@@ -36,8 +38,11 @@ import Testing
         #expect(db.nodeID == "old-node")
         #expect(try await db.record(id: "r1").title == "Third")
         let log = try await db.changes()
-        #expect(log.map(\.bases) == [[], [Stamp(hlc: HLCTimestamp(rawValue: 1000), node: "old-node")],
-                                     [Stamp(hlc: HLCTimestamp(rawValue: 1001), node: "old-node")]])
+        #expect(
+            log.map(\.bases) == [
+                [], [Stamp(hlc: HLCTimestamp(rawValue: 1000), node: "old-node")],
+                [Stamp(hlc: HLCTimestamp(rawValue: 1001), node: "old-node")],
+            ])
         #expect(try await db.conflicts().isEmpty)
         // A new edit replaces the upgraded value, and nothing conflicts.
         _ = try await db.update(id: "r1", edits: ["title": "Fourth"])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RelStore
+import Testing
 
 // Protects the single-writer lock on a state directory.
 @Suite struct StateDirectoryTests {
@@ -45,7 +45,8 @@ import RelStore
     }
 
     @Test func otherDirectoriesAreIndependent() throws {
-        let a = tempPath(), b = tempPath()
+        let a = tempPath()
+        let b = tempPath()
         defer {
             try? FileManager.default.removeItem(atPath: a)
             try? FileManager.default.removeItem(atPath: b)
@@ -68,9 +69,10 @@ import RelStore
         #expect(reason.hasPrefix("cannot create it: "))
     }
 
-    @Test func lockedMessageSaysWhatToDo() {
+    // What to do about it (stop the other one, or --state-dir) is reld's and relhub's to say.
+    @Test func lockedMessageSaysWhatHappened() {
         let e = StoreError.locked(path: "/var/lib/reld", pid: 42)
-        #expect(e.description == "state directory /var/lib/reld is in use by another process (pid 42); stop it first, or give this one its own --state-dir")
+        #expect(e.description == "state directory /var/lib/reld is in use by another process (pid 42)")
         #expect(StoreError.notFound(id: "x").description == "no record with id x")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import RelModel
+import Testing
+
 @testable import RelStore
 
 // Only SQLite's verdict that the file is corrupt or not a database may say "damaged" (with its
@@ -13,11 +14,15 @@ import RelModel
     }
 
     @Test func onlyCorruptAndNotADatabaseSayDamaged() {
-        #expect(translated(.SQLITE_CORRUPT, "database disk image is malformed") == .damaged(path: "/db", reason: "database disk image is malformed"))
+        #expect(
+            translated(.SQLITE_CORRUPT, "database disk image is malformed")
+                == .damaged(path: "/db", reason: "database disk image is malformed"))
         #expect(translated(.SQLITE_NOTADB, "file is not a database") == .damaged(path: "/db", reason: "file is not a database"))
-        let others: [ResultCode] = [.SQLITE_ERROR, .SQLITE_INTERNAL, .SQLITE_NOMEM, .SQLITE_MISMATCH, .SQLITE_CONSTRAINT,
-                                    .SQLITE_RANGE, .SQLITE_MISUSE, .SQLITE_SCHEMA, .SQLITE_IOERR, .SQLITE_CANTOPEN,
-                                    .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_PERM, .SQLITE_TOOBIG]
+        let others: [ResultCode] = [
+            .SQLITE_ERROR, .SQLITE_INTERNAL, .SQLITE_NOMEM, .SQLITE_MISMATCH, .SQLITE_CONSTRAINT,
+            .SQLITE_RANGE, .SQLITE_MISUSE, .SQLITE_SCHEMA, .SQLITE_IOERR, .SQLITE_CANTOPEN,
+            .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_PERM, .SQLITE_TOOBIG,
+        ]
         for code in others {
             let error = translated(code, "some failure")
             if case .damaged = error { Issue.record("\(code) is reported as damage") }
@@ -25,7 +30,9 @@ import RelModel
             #expect(!error.description.contains("backup"), "\(code): \(error)")
         }
         // Not even errors that are not SQLite's.
-        if case .damaged = AppDatabase.translate(CocoaError(.fileReadUnknown), path: "/db") { Issue.record("a foreign error is reported as damage") }
+        if case .damaged = AppDatabase.translate(CocoaError(.fileReadUnknown), path: "/db") {
+            Issue.record("a foreign error is reported as damage")
+        }
     }
 
     @Test func statementLimitsAreTheRequestsFault() {
@@ -36,13 +43,38 @@ import RelModel
         #expect(translated(.SQLITE_ERROR, "no such table: x") == .internal(reason: "no such table: x"))
     }
 
-    @Test func diskFullAndUnusableKeepTheirOwnAdvice() {
+    // The cause picks each server's advice (RelDaemonTests.StoreAdviceTests); the store names no program.
+    @Test func diskFullAndUnusableSayWhatHappened() {
         #expect(translated(.SQLITE_FULL) == .diskFull(path: "/db"))
-        guard case .unusable(_, let reason) = translated(.SQLITE_READONLY, "attempt to write a readonly database") else {
-            Issue.record("read-only is not unusable")
-            return
+        let causes: [(ResultCode, StoreError.UnusableCause)] = [
+            (.SQLITE_READONLY, .readOnly), (.SQLITE_CANTOPEN, .cannotOpen),
+            (.SQLITE_PERM, .cannotOpen), (.SQLITE_IOERR, .ioError), (.SQLITE_BUSY, .locked),
+        ]
+        for (code, expected) in causes {
+            guard case .unusable(_, let reason, let cause) = translated(code, "some failure") else {
+                Issue.record("\(code) is not unusable")
+                continue
+            }
+            #expect(cause == expected, "\(code)")
+            #expect(reason.contains("some failure"), "\(code): \(reason)")
+            #expect(!reason.contains("reld"), "\(code): \(reason)")
         }
-        #expect(reason.contains("write access"))
+        guard case .unusable(_, let reason, _) = translated(.SQLITE_READONLY, "attempt to write a readonly database") else { return }
+        #expect(reason.contains("read-only"))
+    }
+
+    @Test func noMessageOfTheStoreNamesACommand() {
+        let errors: [StoreError] = [
+            .locked(path: "/s", pid: 1), .damaged(path: "/db", reason: "r"), .requestTooLarge(reason: "r"), .internal(reason: "r"),
+            .deleted(id: "x"), .alreadyExists(id: "x"), .notInList(id: "x", field: "tags", item: "\"a\""), .diskFull(path: "/db"),
+            .newerSchema(path: "/db"), .reusedSequence(node: "n", nodeSeq: 1), .nodeNotYours(node: "n", nodeSeq: 1),
+            .sequenceGap(node: "n", nodeSeq: 3, expected: 2), .sequenceExhausted(node: "n"), .noConflict(id: "x", field: "title"),
+        ]
+        for error in errors {
+            for advice in ["relctl", "--state-dir", "restore it from", "upgrade", "report", "docs/", "try again", "Export"] {
+                #expect(!error.description.contains(advice), "\(error.description)")
+            }
+        }
     }
 
     // The case from the field: 996 party filters reach SQLite's expression depth limit. The

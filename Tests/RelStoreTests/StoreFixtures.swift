@@ -42,9 +42,11 @@ func record(_ text: String) throws -> Record {
 }
 
 // An event with just an id, a title and a date (short form), and codes given in full.
-func event(_ id: String, date: String, title: String = "Event", category: String = "military", parties: [String] = ["ML"]) throws -> Record {
+func event(_ id: String, date: String, title: String = "Event", category: String = "military", parties: [String] = ["ML"]) throws -> Record
+{
     let partiesJSON = "[" + parties.map { JSONText.quoted($0) }.joined(separator: ",") + "]"
-    return try record("""
+    return try record(
+        """
         {"id":"\(id)","kind":"event","title":\(JSONText.quoted(title)),"category":"\(category)","date":"\(date)","parties":\(partiesJSON),
          "codes":{"cameo_event_code":null,"cameo_root":null,"quad_class":null,"acled_event_type":null,"acled_sub_event_type":null}}
         """)

@@ -53,9 +53,12 @@ import Testing
             for batch in [changes, Self.decomposedCopy(changes)] {
                 try await withStore { replica, _ in
                     _ = try await replica.applyRemote(batch)
-                    results.append((try await replica.exportDocuments(),
-                                    try await replica.changes().map { JSONText.compact($0.value) },
-                                    try await replica.feedPageText(since: 0, limit: 100).text))
+                    results.append(
+                        (
+                            try await replica.exportDocuments(),
+                            try await replica.changes().map { JSONText.compact($0.value) },
+                            try await replica.feedPageText(since: 0, limit: 100).text
+                        ))
                 }
             }
             #expect(Self.bytes(results[0].docs) == Self.bytes(results[1].docs))
@@ -80,17 +83,22 @@ import Testing
             let pool = try DatabasePool(path: path)
             try await pool.write { db in
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-nfc'")
-                try db.execute(sql: """
-                    INSERT INTO conflicts (record_id, field, hlc, node, value)
-                    SELECT record_id, field, hlc - 1, 'other-node', value FROM field_stamps WHERE field = 'title'
-                    """)
-                for (table, column) in [("records", "doc"), ("records", "title"), ("records", "parties"), ("records", "search"),
-                                        ("changes", "value"), ("field_stamps", "value"), ("conflicts", "value")] {
-                    try db.execute(sql: "UPDATE \(table) SET \(column) = replace(replace(\(column), ?, ?), ?, ?)",
-                                   arguments: ["\u{E9}", "e\u{301}", "\u{E0}", "a\u{300}"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO conflicts (record_id, field, hlc, node, value)
+                        SELECT record_id, field, hlc - 1, 'other-node', value FROM field_stamps WHERE field = 'title'
+                        """)
+                for (table, column) in [
+                    ("records", "doc"), ("records", "title"), ("records", "parties"), ("records", "search"),
+                    ("changes", "value"), ("field_stamps", "value"), ("conflicts", "value"),
+                ] {
+                    try db.execute(
+                        sql: "UPDATE \(table) SET \(column) = replace(replace(\(column), ?, ?), ?, ?)",
+                        arguments: ["\u{E9}", "e\u{301}", "\u{E0}", "a\u{300}"])
                 }
-                let decomposedRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE instr(doc, ?) > 0",
-                                                      arguments: ["e\u{301}"])
+                let decomposedRows = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM records WHERE instr(doc, ?) > 0",
+                    arguments: ["e\u{301}"])
                 #expect(decomposedRows == 1)
             }
             try pool.close()
@@ -104,8 +112,9 @@ import Testing
             let left = try await db.writer.read { db in
                 try ["records": "doc || title || parties || search", "changes": "value", "field_stamps": "value", "conflicts": "value"]
                     .map { table, columns in
-                        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE instr(\(columns), ?) > 0 OR instr(\(columns), ?) > 0",
-                                         arguments: ["\u{301}", "\u{300}"]) ?? -1
+                        try Int.fetchOne(
+                            db, sql: "SELECT count(*) FROM \(table) WHERE instr(\(columns), ?) > 0 OR instr(\(columns), ?) > 0",
+                            arguments: ["\u{301}", "\u{300}"]) ?? -1
                     }
             }
             #expect(left == [0, 0, 0, 0])

@@ -80,10 +80,12 @@ struct EditCommand: AsyncParsableCommand {
         var edits = OrderedDictionary<String, JSONValue>()
         for a in assignments {
             let eq = a.firstIndex(of: "=")!
-            let field = String(a[..<eq]), text = String(a[a.index(after: eq)...])
+            let field = String(a[..<eq])
+            let text = String(a[a.index(after: eq)...])
             guard edits[field] == nil else { throw ValidationError("--set \(field)=...: given twice; give each field once") }
             do { edits[field] = try FieldInput.value(forPath: field, text: text) } catch {
-                throw ValidationError("--set \(JSONText.quoted(a)): \(error.reason)" + examples(field, option: "--set", prefix: "\(field)="))
+                throw ValidationError(
+                    "--set \(JSONText.quoted(a)): \(error.reason)" + examples(field, option: "--set", prefix: "\(field)="))
             }
         }
         for field in unsets {
@@ -100,9 +102,12 @@ struct EditCommand: AsyncParsableCommand {
         var out = OrderedDictionary<String, JSONValue>()
         for a in list {
             let eq = a.firstIndex(of: "=")!
-            let field = String(a[..<eq]), item = a[a.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let field = String(a[..<eq])
+            let item = a[a.index(after: eq)...].trimmingCharacters(in: .whitespaces)
             guard let kind = FieldInput.kind(forPath: field), FieldInput.isTextList(field, kind: kind) else {
-                throw ValidationError("\(option) \(JSONText.quoted(a)): \(field) is not a list of texts; \(option) works on tags, parties, related_ids, subject_areas and alliance_obligations (use --set for other fields)")
+                throw ValidationError(
+                    "\(option) \(JSONText.quoted(a)): \(field) is not a list of texts; \(option) works on tags, parties, related_ids, subject_areas and alliance_obligations (use --set for other fields)"
+                )
             }
             guard !item.isEmpty else { throw ValidationError("\(option) \(JSONText.quoted(a)): give the item after =") }
             out[field, default: []] = .array((out[field]?.arrayValue ?? []) + [.string(item)])

@@ -16,13 +16,20 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (replaced only once the export is complete) instead of standard output; - is standard output.", valueName: "file"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Write to this file (replaced only once the export is complete) instead of standard output; - is standard output.",
+            valueName: "file"))
     var output: String?
 
     @Flag(help: "Write a snapshot feed document rather than plain records.")
     var feed = false
 
-    @Option(help: ArgumentHelp("Permission bits of the --output file, in octal; the default keeps the ledger private to you, as the database is.", valueName: "mode"))
+    @Option(
+        help: ArgumentHelp(
+            "Permission bits of the --output file, in octal; the default keeps the ledger private to you, as the database is.",
+            valueName: "mode"))
     var mode: String = "0600"
 
     func run() async throws {
@@ -73,7 +80,8 @@ extension ExportCommand {
     /// A failed write: a full disk is the machine's state (1), anything else the path given (2).
     static func writeError(_ output: String, _ problem: FileProblem) -> CLIError {
         let diskFull = problem.words.hasPrefix("disk full")
-        return CLIError(diskFull ? .refused : .usage, "--output \(output): cannot write it: \(problem.words)\(diskFull ? "; nothing was written" : "")",
-                        code: JSONErrorOutput.Code.fileUnwritable)
+        return CLIError(
+            diskFull ? .refused : .usage, "--output \(output): cannot write it: \(problem.words)\(diskFull ? "; nothing was written" : "")",
+            code: JSONErrorOutput.Code.fileUnwritable)
     }
 }

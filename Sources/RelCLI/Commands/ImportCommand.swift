@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RelControlAPI
 import RelFiles
+import RelModel
 
 /// `relctl import FILE`
 struct ImportCommand: AsyncParsableCommand {
@@ -24,11 +25,14 @@ struct ImportCommand: AsyncParsableCommand {
         Interrupt.message = "interrupted: nothing was imported (the file was not sent to reld yet)"
         let body: Data
         do {
-            body = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+            body =
+                file == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile()
                 : try PlainFile.read(file)
         } catch {
-            throw CLIError(.usage, "import \(file): cannot read it: \(FileProblem(path: file, error: error).words)",
-                           code: JSONErrorOutput.Code.fileUnreadable)
+            throw CLIError(
+                .usage, "import \(file): cannot read it: \(FileProblem(path: file, error: error).words)",
+                code: JSONErrorOutput.Code.fileUnreadable)
         }
         // Until reld has written every record, relctl going away makes reld roll the import back.
         Interrupt.message = "interrupted: the import was cancelled; nothing was imported"
@@ -37,16 +41,18 @@ struct ImportCommand: AsyncParsableCommand {
         let summary: ImportResponse
         do {
             // The streamed answer: progress to draw, and reld learns at once if relctl goes.
-            _ = try await global.client.send(.POST, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
-                                             body: body, timeout: .hours(1),
-                                             invalidInput: .refused,  // the file's content, not the command line
-                                             onChunk: view.take)
+            _ = try await global.client.send(
+                .POST, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
+                body: body, timeout: .hours(1),
+                invalidInput: .refused,  // the file's content, not the command line
+                onChunk: view.take)
             ProgressLine.shared.clear()
             summary = try Self.summary(of: view.outcome)
-        } catch let error as CLIError where error.status == .refused && error.code != JSONErrorOutput.Code.badAnswer {
+        } catch let error as CLIError where error.status == .refused && error.code != WireErrorCode.badAnswer.rawValue {
             ProgressLine.shared.clear()
-            throw CLIError(.refused, "import \(file == "-" ? "(stdin)" : file): \(error.description); nothing was imported",
-                           code: error.code, answer: error.answer)
+            throw CLIError(
+                .refused, "import \(file == "-" ? "(stdin)" : file): \(error.description); nothing was imported",
+                code: error.code, answer: error.answer)
         } catch {
             ProgressLine.shared.clear()
             throw error
@@ -61,8 +67,10 @@ extension ImportCommand {
     static func summary(of outcome: ImportStreamLine?) throws -> ImportResponse {
         if let result = outcome?.result { return result }
         if let error = outcome?.error { throw CLIError(.refused, error.message, answer: error) }
-        throw CLIError(.refused, "reld's answer ended without a result (is relctl the same version as reld?); check with `relctl status` whether the import was committed",
-                       code: JSONErrorOutput.Code.badAnswer)
+        throw CLIError(
+            .refused,
+            "reld's answer ended without a result (is relctl the same version as reld?); check with `relctl status` whether the import was committed",
+            code: JSONErrorOutput.Code.badAnswer)
     }
 
     /// The result as the plain (unstreamed) answer gives it.

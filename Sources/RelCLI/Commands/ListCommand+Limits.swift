@@ -7,7 +7,8 @@ extension ListCommand {
     /// past its HTTP parser's limit gets a 400 that cannot say which option is at fault.
     func checkQueryLimits() throws {
         guard parties.count <= ListQuery.maxParties else {
-            throw ValidationError("--party is given \(parties.count) times; at most \(ListQuery.maxParties) parties can be asked for at once")
+            throw ValidationError(
+                "--party is given \(parties.count) times; at most \(ListQuery.maxParties) parties can be asked for at once")
         }
         for party in parties { try Self.checkLength(party, option: "--party", parameter: "party") }
         if let text { try Self.checkLength(text, option: "--text", parameter: "text") }

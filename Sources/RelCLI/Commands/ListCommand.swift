@@ -15,7 +15,11 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only this category.")
     var category: String?
 
-    @Option(name: .customLong("party"), help: ArgumentHelp("Only records involving this party. Repeatable, up to \(ListQuery.maxParties) times: all must be involved.", valueName: "party"))
+    @Option(
+        name: .customLong("party"),
+        help: ArgumentHelp(
+            "Only records involving this party. Repeatable, up to \(ListQuery.maxParties) times: all must be involved.", valueName: "party")
+    )
     var parties: [String] = []
 
     @Option(help: ArgumentHelp("Only records whose date reaches this date or later: YYYY[-MM[-DD]].", valueName: "date"))
@@ -24,7 +28,10 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only records whose date starts on or before this date: YYYY[-MM[-DD]].", valueName: "date"))
     var until: String?
 
-    @Option(help: "Only records whose title, notes, tags, actors, place or source contain this text (any case; at most \(ListQuery.maxTextBytes) bytes).")
+    @Option(
+        help:
+            "Only records whose title, notes, tags, actors, place or source contain this text (any case; at most \(ListQuery.maxTextBytes) bytes)."
+    )
     var text: String?
 
     @Option(help: "Show at most this many (1-100000).")

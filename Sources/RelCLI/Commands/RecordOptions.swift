@@ -13,16 +13,22 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Main category: \(Vocabulary.categories.joined(separator: ", ")).", valueName: "category"))
     var category: String
 
-    @Option(help: ArgumentHelp("""
-        When: 2023-02-07, 2023-02 or 2023; 1960/1991 (interval), 2022/.. (open interval), \
-        1960..1961 (uncertain window); add ~ for approximate (2023-02~); unknown.
-        """, valueName: "date"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            When: 2023-02-07, 2023-02 or 2023; 1960/1991 (interval), 2022/.. (open interval), \
+            1960..1961 (uncertain window); add ~ for approximate (2023-02~); unknown.
+            """, valueName: "date"))
     var date: String?
 
-    @Option(name: .customLong("party"), help: ArgumentHelp("A party: country code (ML) or organisation name. Repeatable.", valueName: "party"))
+    @Option(
+        name: .customLong("party"), help: ArgumentHelp("A party: country code (ML) or organisation name. Repeatable.", valueName: "party"))
     var parties: [String] = []
 
-    @Option(name: .customLong("actor"), help: ArgumentHelp("An actor: \(FieldInput.actorFormat), e.g. 'Wagner Group:private_military_company:source'. Repeatable.", valueName: "actor"))
+    @Option(
+        name: .customLong("actor"),
+        help: ArgumentHelp(
+            "An actor: \(FieldInput.actorFormat), e.g. 'Wagner Group:private_military_company:source'. Repeatable.", valueName: "actor"))
     var actors: [String] = []
 
     @Option(help: ArgumentHelp("Where: \(FieldInput.locationFormat), e.g. Bamako:ML.", valueName: "place"))

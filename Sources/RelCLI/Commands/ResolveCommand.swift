@@ -28,18 +28,20 @@ struct ResolveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let id = try checkedID(self.id)
-        var body: JSONValue = ["field": .string(field)]
-        if take == "local" || take == "remote" {
-            body = ["field": .string(field), "take": .string(take)]
-        } else {
+        let choice: ResolveRequest.Choice
+        switch take {
+        case "local": choice = .local
+        case "remote": choice = .remote
+        default:
             // Read as `edit --set` reads it; a field has the same type in both kinds.
-            let value: JSONValue
-            do { value = try FieldInput.value(forPath: field, text: take) } catch {
-                throw CLIError(.usage, "--take \(JSONText.quoted(take)): \(error.reason)"
-                                      + EditCommand.examples(field, option: "--take", prefix: ""))
+            do { choice = .value(try FieldInput.value(forPath: field, text: take)) } catch {
+                throw CLIError(
+                    .usage,
+                    "--take \(JSONText.quoted(take)): \(error.reason)"
+                        + EditCommand.examples(field, option: "--take", prefix: ""))
             }
-            body = ["field": .string(field), "value": value]
         }
+        let body = ResolveRequest(field: field, choice: choice).json
         let data = try await global.client.send(.POST, Routes.resolve(id), body: Data(JSONText.compact(body).utf8))
         if global.json { return printRaw(data) }
         printText("Resolved \(field) of \(id); the choice reaches other nodes at the next sync.\n")

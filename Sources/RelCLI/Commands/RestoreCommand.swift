@@ -5,7 +5,8 @@ import RelControlAPI
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore", abstract: "Bring back a deleted record with its latest values.",
-        discussion: "A record that is not deleted is left as it is, and relctl says so. --json prints {\"id\": ID, \"restored\": true|false}.")
+        discussion:
+            "A record that is not deleted is left as it is, and relctl says so. --json prints {\"id\": ID, \"restored\": true|false}.")
 
     @OptionGroup var global: GlobalOptions
 

@@ -27,8 +27,9 @@ struct ShowCommand: AsyncParsableCommand {
         guard deleted else { return printText(HumanOutput.record(try decode(JSONValue.self, data))) }
         let state = try decode(RecordStateResponse.self, data)
         guard state.deleted else { return printText(HumanOutput.record(state.record)) }
-        printText("DELETED: this is the tombstone of \(id); `relctl restore \(id)` brings it back.\n"
-                  + HumanOutput.record(state.record))
+        printText(
+            "DELETED: this is the tombstone of \(id); `relctl restore \(id)` brings it back.\n"
+                + HumanOutput.record(state.record))
     }
 }
 

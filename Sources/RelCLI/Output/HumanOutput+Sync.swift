@@ -4,7 +4,9 @@ import RelModel
 extension HumanOutput {
     static func sync(_ r: SyncResponse) -> String {
         if r.readOnly { return readOnlySync(r) }
-        if r.notModified, r.pushed == 0, r.pendingChanges == 0 { return "Up to date: the feed has nothing new, and nothing was waiting here.\n" }
+        if r.notModified, r.pushed == 0, r.pendingChanges == 0 {
+            return "Up to date: the feed has nothing new, and nothing was waiting here.\n"
+        }
         var out = "Pulled \(plural(r.pulled, "change")), pushed \(plural(r.pushed, "change"))"
         out += r.conflicts == 0 ? ".\n" : "; \(plural(r.conflicts, "new conflict")) (relctl conflicts).\n"
         if r.pendingChanges > 0 { out += "\(plural(r.pendingChanges, "local change")) made during the round wait for the next one.\n" }
@@ -13,13 +15,16 @@ extension HumanOutput {
 
     /// A snapshot feed is only followed: say so, and that local changes are never pushed.
     private static func readOnlySync(_ r: SyncResponse) -> String {
-        var out = r.notModified ? "Up to date: the snapshot has nothing new."
+        var out =
+            r.notModified
+            ? "Up to date: the snapshot has nothing new."
             : "Pulled \(plural(r.pulled, "change")) from the snapshot"
-            + (r.conflicts == 0 ? "." : "; \(plural(r.conflicts, "new conflict")) (relctl conflicts).")
+                + (r.conflicts == 0 ? "." : "; \(plural(r.conflicts, "new conflict")) (relctl conflicts).")
         out += "\n"
         if r.pendingChanges > 0 {
             let one = r.pendingChanges == 1
-            out += "The feed is a read-only snapshot: \(plural(r.pendingChanges, "local change")) \(one ? "stays" : "stay") here and \(one ? "is" : "are") not pushed.\n"
+            out +=
+                "The feed is a read-only snapshot: \(plural(r.pendingChanges, "local change")) \(one ? "stays" : "stay") here and \(one ? "is" : "are") not pushed.\n"
         }
         return out
     }

@@ -9,7 +9,8 @@ enum HumanOutput {
         var block = KeyValueBlock()
         block.add("reld", "\(s.version), up \(duration(s.uptimeSeconds)) (since \(s.startedAt))")
         block.add("Node", s.nodeID)
-        block.add("Records", "\(plural(s.records.event, "event")), \(plural(s.records.agreement, "agreement")) (\(s.records.deleted) deleted)")
+        block.add(
+            "Records", "\(plural(s.records.event, "event")), \(plural(s.records.agreement, "agreement")) (\(s.records.deleted) deleted)")
         block.add("Pending", "\(plural(s.pendingChanges, "change")) not yet synced")
         block.add("Conflicts", s.openConflicts == 0 ? "none" : "\(s.openConflicts) open (relctl conflicts)")
         if let sync = s.sync {
@@ -55,14 +56,19 @@ enum HumanOutput {
         b.add("Title", r["title"]?.stringValue)
         b.add("Category", r["category"]?.stringValue)
         if let d = DateSpec(json: r["date"] ?? .null) {
-            b.add("Date", d.type == .unknown ? "unknown" : "\(d.text) (\(d.type.rawValue), \(d.precision.rawValue)\(d.approximate ? ", approximate" : ""))")
+            b.add(
+                "Date",
+                d.type == .unknown
+                    ? "unknown" : "\(d.text) (\(d.type.rawValue), \(d.precision.rawValue)\(d.approximate ? ", approximate" : ""))")
         }
         b.add("Claim", r["claim_status"]?.stringValue)
         b.add("Parties", strings(r["parties"]).joined(separator: ", "))
         b.add("Actors", r["actors"]?.arrayValue?.map(actor).joined(separator: "\n"))
         if let l = r["location"], !l.isNull {
-            b.add("Location", [l["name"]?.stringValue, l["admin1"]?.stringValue, l["country"]?.stringValue].compactMap { $0 }.joined(separator: ", ")
-                + coordinates(l))
+            b.add(
+                "Location",
+                [l["name"]?.stringValue, l["admin1"]?.stringValue, l["country"]?.stringValue].compactMap { $0 }.joined(separator: ", ")
+                    + coordinates(l))
         }
         b.add("Tags", strings(r["tags"]).joined(separator: ", "))
         if r["kind"]?.stringValue == "agreement" {
@@ -142,7 +148,8 @@ enum HumanOutput {
 
     static func bytes(_ n: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(n), unit = 0
+        var value = Double(n)
+        var unit = 0
         while value >= 1024, unit < units.count - 1 {
             value /= 1024
             unit += 1

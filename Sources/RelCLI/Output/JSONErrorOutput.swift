@@ -1,5 +1,6 @@
 import Foundation
 import RelControlAPI
+import RelModel
 
 /// What `relctl --json` prints on standard output when a command fails, whoever found the fault
 /// (ArgumentParser, relctl, or reld): the control API's error body and the exit status,
@@ -13,31 +14,14 @@ struct JSONErrorOutput: Encodable, Equatable {
     /// The status relctl exits with.
     var exitStatus: Int32
 
-    enum CodingKeys: String, CodingKey { case error, exitStatus = "exit_status" }
-
-    /// Codes relctl gives faults it finds itself (reld's codes are in docs/control-api.md).
-    enum Code {
-        /// The command line is wrong: unknown command or option, malformed or invalid value.
-        static let usage = "usage"
-        /// No reld answers at the socket (not running, wrong --socket).
-        static let unreachable = "unreachable"
-        /// The socket exists but this user may not use it.
-        static let permissionDenied = "permission_denied"
-        /// reld took longer than relctl waits.
-        static let timeout = "timeout"
-        /// The connection broke during the exchange.
-        static let connectionLost = "connection_lost"
-        /// reld's answer is not what this relctl expects (versions differ).
-        static let badAnswer = "bad_answer"
-        /// A file named on the command line cannot be read.
-        static let fileUnreadable = "file_unreadable"
-        /// The output file cannot be written.
-        static let fileUnwritable = "file_unwritable"
-        /// Interrupted by Ctrl-C.
-        static let interrupted = "interrupted"
-        /// Anything else relctl could not do.
-        static let failed = "failed"
+    enum CodingKeys: String, CodingKey {
+        case error
+        case exitStatus = "exit_status"
     }
+
+    /// Codes relctl gives faults it finds itself: the cases of ``WireErrorCode`` whose origins
+    /// include `.relctl` (reld's codes are in docs/control-api.md).
+    typealias Code = WireErrorCode
 
     /// The output for a ``CLIError``: reld's field, value and record when it answered.
     init(_ error: CLIError) {
@@ -80,8 +64,8 @@ extension JSONErrorOutput {
     init(exitStatus: Int32, message: String) {
         var text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
         while text.hasSuffix("\n") { text.removeLast() }
-        let code = CLIError.Status(rawValue: exitStatus)?.defaultCode ?? (exitStatus == 130 ? Code.interrupted : Code.failed)
-        self.init(error: APIErrorBody(code: code, message: text), exitStatus: exitStatus)
+        let code = CLIError.Status(rawValue: exitStatus)?.defaultCode ?? (exitStatus == 130 ? .interrupted : .failed)
+        self.init(error: APIErrorBody(code, message: text), exitStatus: exitStatus)
     }
 
     /// Writes ``text`` to standard output. A closed output is ignored: the exit status still

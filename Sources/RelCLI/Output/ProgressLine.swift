@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One line of progress on standard error, redrawn in place with a carriage return, for work
 /// that takes a while (an import, a sync round, a reld that does not answer).

@@ -72,19 +72,19 @@ enum TerminalText {
     static func isWide(_ v: UInt32) -> Bool {
         switch v {
         case 0x1100...0x115F,  // Hangul Jamo initial consonants
-             0x2329...0x232A,  // angle brackets
-             0x2E80...0x303E,  // CJK radicals, Kangxi, CJK symbols and punctuation
-             0x3041...0x33FF,  // kana, Bopomofo, Hangul compatibility jamo, enclosed CJK, CJK compatibility
-             0x3400...0x4DBF, 0x4E00...0x9FFF,  // CJK unified ideographs
-             0xA000...0xA4CF,  // Yi
-             0xA960...0xA97F,  // Hangul Jamo extended A
-             0xAC00...0xD7A3,  // Hangul syllables
-             0xF900...0xFAFF,  // CJK compatibility ideographs
-             0xFE10...0xFE19, 0xFE30...0xFE6F,  // vertical forms, CJK compatibility and small forms
-             0xFF00...0xFF60, 0xFFE0...0xFFE6,  // fullwidth forms
-             0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF,  // Tangut, Khitan, kana supplements
-             0x1F200...0x1F2FF,  // enclosed ideographic supplement
-             0x20000...0x2FFFD, 0x30000...0x3FFFD:  // CJK extensions B and later
+            0x2329...0x232A,  // angle brackets
+            0x2E80...0x303E,  // CJK radicals, Kangxi, CJK symbols and punctuation
+            0x3041...0x33FF,  // kana, Bopomofo, Hangul compatibility jamo, enclosed CJK, CJK compatibility
+            0x3400...0x4DBF, 0x4E00...0x9FFF,  // CJK unified ideographs
+            0xA000...0xA4CF,  // Yi
+            0xA960...0xA97F,  // Hangul Jamo extended A
+            0xAC00...0xD7A3,  // Hangul syllables
+            0xF900...0xFAFF,  // CJK compatibility ideographs
+            0xFE10...0xFE19, 0xFE30...0xFE6F,  // vertical forms, CJK compatibility and small forms
+            0xFF00...0xFF60, 0xFFE0...0xFFE6,  // fullwidth forms
+            0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF,  // Tangut, Khitan, kana supplements
+            0x1F200...0x1F2FF,  // enclosed ideographic supplement
+            0x20000...0x2FFFD, 0x30000...0x3FFFD:  // CJK extensions B and later
             true
         default:
             false

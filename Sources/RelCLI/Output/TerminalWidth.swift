@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How many columns a human table may take.
@@ -33,9 +33,9 @@ enum TerminalWidth {
         guard isatty(STDOUT_FILENO) != 0 else { return nil }
         var size = winsize()
         #if canImport(Glibc)
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
+            guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
         #else
-        guard ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 else { return nil }
+            guard ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 else { return nil }
         #endif
         return size.ws_col > 0 ? Int(size.ws_col) : nil
     }

@@ -59,8 +59,9 @@ extension Change {
             }
             bases.append(base)
         }
-        self.init(recordID: recordID, field: field, value: value, hlc: HLCTimestamp(rawValue: hlc),
-                  node: node, nodeSeq: nodeSeq, bases: bases)
+        self.init(
+            recordID: recordID, field: field, value: value, hlc: HLCTimestamp(rawValue: hlc),
+            node: node, nodeSeq: nodeSeq, bases: bases)
     }
 
     /// The largest `node_seq` a change may carry: 2^53, which a JSON number holds exactly in

@@ -98,8 +98,10 @@ public struct PushResult: Sendable, Equatable {
 
     /// The wire form.
     public var json: JSONValue {
-        .object(["accepted": .int(Int64(accepted)), "duplicates": .int(Int64(duplicates)),
-                 "new_conflicts": .int(Int64(newConflicts)), "conflicts": .int(Int64(newConflicts))])
+        .object([
+            "accepted": .int(Int64(accepted)), "duplicates": .int(Int64(duplicates)),
+            "new_conflicts": .int(Int64(newConflicts)), "conflicts": .int(Int64(newConflicts)),
+        ])
     }
 
     /// Reads the wire form; a hub of version 0.2.0 or earlier sends only `conflicts`.
@@ -142,7 +144,8 @@ public struct FeedSnapshot: Sendable, Equatable {
     /// Reads the wire form.
     public init(json: JSONValue) throws(FieldError) {
         guard json["format"]?.stringValue == Self.format else {
-            throw FieldError("format", json["format"], "must be \"\(Self.format)\"; is this a reld snapshot (written by relctl export --feed)?")
+            throw FieldError(
+                "format", json["format"], "must be \"\(Self.format)\"; is this a reld snapshot (written by relctl export --feed)?")
         }
         guard case .string(let feedID)? = json["feed_id"], NodeID.isValid(feedID) else {
             throw FieldError("feed_id", json["feed_id"], NodeID.rule)

@@ -33,8 +33,12 @@ public struct Stamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Reads the wire form `[hlc, "node"]`, the clock value as an integer or a decimal string.
     public init(json: JSONValue) throws(FieldError) {
         guard case .array(let pair) = json, pair.count == 2, let hlc = HLCTimestamp(wire: pair[0]),
-              case .string(let node) = pair[1], NodeID.isValid(node)
-        else { throw FieldError("", json, "must be a stamp [hlc, \"node\"]: a clock value (a non-negative integer, or one as a decimal string) and a node id") }
+            case .string(let node) = pair[1], NodeID.isValid(node)
+        else {
+            throw FieldError(
+                "", json,
+                "must be a stamp [hlc, \"node\"]: a clock value (a non-negative integer, or one as a decimal string) and a node id")
+        }
         self.init(hlc: hlc, node: node)
     }
 }
@@ -46,8 +50,9 @@ public enum NodeID {
 
     /// Whether `s` is a valid node id.
     public static func isValid(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 64 && s.utf8.allSatisfy { c in
-            (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 95 || c == 46
-        }
+        !s.isEmpty && s.utf8.count <= 64
+            && s.utf8.allSatisfy { c in
+                (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 95 || c == 46
+            }
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Stops accepting connections for a while when the process has run out of file descriptors
 /// (or the kernel of socket memory), instead of retrying `accept(2)` in a tight loop.
@@ -56,13 +57,15 @@ public final class AcceptPause: ChannelInboundHandler, RemovableChannelHandler {
     /// An accept failed: pause on the errors that time can cure; pass every error on.
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let code = (error as? IOError)?.errnoCode,
-           [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code), resume == nil,
-           let options = context.channel.syncOptions {
+            [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code), resume == nil,
+            let options = context.channel.syncOptions
+        {
             let limit = Self.descriptorLimit()
-            log.note("accept:\(code)", level: .warning,
-                     "\(server): cannot accept connections: \(String(cString: strerror(code)))"
-                        + (code == EMFILE ? " (limit \(limit)); raise LimitNOFILE= or lower max_connections" : "")
-                        + "; pausing new connections, the ones open go on")
+            log.note(
+                "accept:\(code)", level: .warning,
+                "\(server): cannot accept connections: \(String(cString: strerror(code)))"
+                    + (code == EMFILE ? " (limit \(limit)); raise LimitNOFILE= or lower max_connections" : "")
+                    + "; pausing new connections, the ones open go on")
             try? options.setOption(ChannelOptions.autoRead, value: false)
             let wait = pause
             pause = TimeAmount.nanoseconds(min(pause.nanoseconds * 2, Self.longest.nanoseconds))

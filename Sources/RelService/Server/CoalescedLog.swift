@@ -5,7 +5,10 @@ import Synchronization
 /// (refused connections, wrong tokens) cannot flood the journal. It tracks `capacity` keys at
 /// most; further keys share one entry, so memory stays bounded whoever sends.
 public final class CoalescedLog: Sendable {
-    private struct Entry { var windowStart: ContinuousClock.Instant; var count: Int }
+    private struct Entry {
+        var windowStart: ContinuousClock.Instant
+        var count: Int
+    }
     private let logger: Logger
     private let window: Duration
     private let capacity: Int
@@ -20,8 +23,10 @@ public final class CoalescedLog: Sendable {
 
     /// Notes one event for `key`: logs `message` now if it is the key's first in its window,
     /// with how many the previous window had past the first.
-    public func note(_ key: String, level: Logger.Level, _ message: @autoclosure () -> String,
-                     metadata: Logger.Metadata = [:]) {
+    public func note(
+        _ key: String, level: Logger.Level, _ message: @autoclosure () -> String,
+        metadata: Logger.Metadata = [:]
+    ) {
         let now = ContinuousClock.now
         let suppressed: Int? = entries.withLock { table in
             let key = table[key] != nil || table.count < capacity ? key : "*"

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import RelModel
 import Synchronization
 
 /// An HTTP/1.1 child channel that counts open connections and answers one past the limit with
@@ -28,8 +29,9 @@ struct LimitedHTTP1Channel: ServerChildChannel {
             let counter = self.counter
             channel.closeFuture.whenComplete { _ in counter.close() }
         } else {
-            refusals.note("*", level: .warning,
-                          "refused connections: \(limit) are open already (max_connections); idle ones close after idle_timeout")
+            refusals.note(
+                "*", level: .warning,
+                "refused connections: \(limit) are open already (max_connections); idle ones close after idle_timeout")
             do {
                 try channel.pipeline.syncOperations.addHandler(RefuseConnection(server: server))
             } catch {
@@ -71,8 +73,10 @@ final class RefuseConnection: ChannelInboundHandler, RemovableChannelHandler {
     init(server: String) { self.server = server }
 
     func channelActive(context: ChannelHandlerContext) {
-        let body = "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"\(server) serves as many connections as it allows (max_connections); try again shortly\"}}\n"
-        let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+        let body =
+            "{\"error\":{\"code\":\"\(WireErrorCode.tooManyConnections.rawValue)\",\"message\":\"\(server) serves as many connections as it allows (max_connections); try again shortly\"}}\n"
+        let head =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
         let channel = context.channel
         context.writeAndFlush(NIOAny(ByteBuffer(string: head + body))).whenComplete { _ in
             // Half-close, so the client reads the answer before it sees the connection end.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import RelModel
 
 /// Holds every request to the framing this server speaks, before the application sees it:
 ///
@@ -34,14 +35,17 @@ final class RequestFraming: ChannelDuplexHandler, RemovableChannelHandler {
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if !codings.isEmpty, codings != ["chunked"] {
-            return refuse(context, .notImplemented, "unsupported_transfer_encoding",
-                          "Transfer-Encoding \(codings.joined(separator: ", ")) is not supported: \(server) reads only chunked or Content-Length bodies; send Content-Encoding: gzip for a compressed body")
+            return refuse(
+                context, .notImplemented, .unsupportedTransferEncoding,
+                "Transfer-Encoding \(codings.joined(separator: ", ")) is not supported: \(server) reads only chunked or Content-Length bodies; send Content-Encoding: gzip for a compressed body"
+            )
         }
         let expectations = head.headerFields[values: Self.expect]
         if !expectations.isEmpty {
             guard expectations.map({ $0.lowercased() }) == ["100-continue"] else {
-                return refuse(context, .expectationFailed, "expectation_failed",
-                              "Expect \(expectations.joined(separator: ", ")) cannot be met: \(server) meets only Expect: 100-continue")
+                return refuse(
+                    context, .expectationFailed, .expectationFailed,
+                    "Expect \(expectations.joined(separator: ", ")) cannot be met: \(server) meets only Expect: 100-continue")
             }
             head.headerFields[Self.expect] = nil
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
@@ -54,9 +58,9 @@ final class RequestFraming: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 
-    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, _ code: WireErrorCode, _ message: String) {
         refused = true
-        let body = ByteBuffer(string: "{\"error\":{\"code\":\"\(code)\",\"message\":\(Self.quoted(message))}}\n")
+        let body = ByteBuffer(string: "{\"error\":{\"code\":\"\(code.rawValue)\",\"message\":\(Self.quoted(message))}}\n")
         let fields: HTTPFields = [.contentType: "application/json", .connection: "close", .contentLength: "\(body.readableBytes)"]
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)

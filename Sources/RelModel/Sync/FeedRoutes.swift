@@ -1,0 +1,15 @@
+/// The feed's routes (docs/sync-protocol.md, section 1): one table that relhub serves and
+/// reld's feed client calls, appended to the feed URL as configured.
+public enum FeedRoutes {
+    /// `GET`, no token: liveness, the feed's id and its head.
+    public static let health = "/v1/health"
+    /// `GET`: a page of changes (`?since=&limit=&hlc=`); `POST`: push a batch.
+    public static let changes = "/v1/changes"
+    /// `GET`: the whole state as one snapshot document.
+    public static let snapshot = "/v1/snapshot"
+
+    /// The pull of the page after `since`, at most `limit` changes, clock values as strings.
+    public static func changes(since: Int64, limit: Int) -> String {
+        changes + "?since=\(since)&limit=\(limit)&hlc=string"
+    }
+}
