@@ -31,7 +31,7 @@ public struct Relctl: AsyncParsableCommand {
         version: RelVersion.current,
         subcommands: [
             StatusCommand.self, AddEventCommand.self, AddAgreementCommand.self, ListCommand.self,
-            ShowCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self, ImportCommand.self,
+            SearchCommand.self, ShowCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self, ImportCommand.self,
             ExportCommand.self, SyncCommand.self, ConflictsCommand.self, ResolveCommand.self,
         ]
     )

@@ -10,6 +10,8 @@ public enum Routes {
     public static let importRecords = "/v1/import"
     /// `GET`: every live record, sorted by id.
     public static let export = "/v1/export"
+    /// `GET`: full-text search, best match first.
+    public static let search = "/v1/search"
     /// `GET`: the whole store as a snapshot feed document.
     public static let snapshot = "/v1/snapshot"
     /// `POST`: run one sync round now.
@@ -28,6 +30,7 @@ public enum Routes {
         ("/v1/records/:id", ["GET", "PATCH", "DELETE"]),
         (importRecords, ["POST"]),
         (export, ["GET"]),
+        (search, ["GET"]),
         (snapshot, ["GET"]),
         (sync, ["POST"]),
         (conflicts, ["GET"]),

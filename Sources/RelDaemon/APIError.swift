@@ -40,6 +40,10 @@ struct APIError: Error, HTTPResponseError {
         // The request's fault: the ListQuery limits keep a request from reaching SQLite's, so
         // this is the backstop for a request that still does.
         case .requestTooLarge: self.init(.badRequest, .badRequest, message)
+        case .badSearch(let query, _):
+            self.init(.badRequest, .badRequest, message)
+            body.field = "q"
+            body.value = JSONText.quoted(query.count > 120 ? String(query.prefix(117)) + "..." : query)
         default: self.init(.internalServerError, .internal, message)
         }
     }

@@ -33,7 +33,8 @@ struct ControlAPI: Sendable {
         router.delete("/v1/records/:id") { _, context in try await self.delete(context) }
         router.post("/v1/records/:id/restore") { _, context in try await self.restore(context) }
         router.post(RouterPath(Routes.importRecords)) { request, context in try await self.importRecords(request, context) }
-        router.get(RouterPath(Routes.export)) { _, _ in try await self.export() }
+        router.get(RouterPath(Routes.export)) { request, _ in try await self.export(request) }
+        router.get(RouterPath(Routes.search)) { request, _ in try await self.search(request) }
         registerSync(on: router)
     }
 

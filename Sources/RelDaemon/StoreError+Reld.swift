@@ -28,6 +28,8 @@ extension StoreError {
         case .reusedSequence: ". Stop that reld, export its records, and start it on a fresh state directory, then import them"
         case .sequenceExhausted: ". Export the records, and start reld on a fresh state directory, then import them"
         case .noConflict: "; relctl conflicts lists the open ones"
+        case .badSearch:
+            "; search for words, \"phrases\" and prefixes (wagn*), joined by AND, OR, NOT (in capitals) and grouped by parentheses"
         case .stateDirectory, .notFound, .badChange, .clockAhead, .nodeNotYours, .sequenceGap, .ambiguousChoice: nil
         }
     }

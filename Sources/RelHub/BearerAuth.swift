@@ -5,7 +5,7 @@ import RelModel
 import RelService
 
 /// Lets through only requests that carry one of the team's tokens (`Authorization: Bearer T`).
-/// `/v1/health` is open, so that monitors need no secret.
+/// `/v1/health` is open, so that monitors need no secret; so is `/feed.json` when it is public.
 ///
 /// A wrong token is logged with the peer's address (never the token or any part of it), one
 /// line per peer and minute with a count; a peer that sends ``AuthFailures/limit`` wrong tokens
@@ -15,13 +15,17 @@ struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     let failures = AuthFailures()
     let log: CoalescedLog
 
-    init(tokens: [String], logger: Logger = Logger(label: "relhub")) {
+    /// Paths served without a token: health, and `/feed.json` when `json_feed = "public"`.
+    let openPaths: Set<String>
+
+    init(tokens: [String], openPaths: Set<String> = [FeedRoutes.health], logger: Logger = Logger(label: "relhub")) {
         self.tokens = tokens.map { Array($0.utf8) }
+        self.openPaths = openPaths
         self.log = CoalescedLog(logger: logger, window: AuthFailures.window, capacity: AuthFailures.capacity)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == FeedRoutes.health { return try await next(request, context) }
+        if openPaths.contains(request.uri.path) { return try await next(request, context) }
         let peer = request.headers[peerAddressHeader] ?? "unknown"
         if let wait = failures.retryAfter(peer) {
             throw HubError(

@@ -14,6 +14,8 @@ struct FeedAPI: Sendable {
     let pushGate = WorkGate()
     /// Snapshots written at once; more wait their turn (``SnapshotBody``).
     let snapshotGate = WorkGate(slots: FeedAPI.snapshotSlots)
+    /// The JSON Feed document of the current head, once a reader has asked for it.
+    let jsonFeedCache = JSONFeedCache()
     /// Each stream holds a read view, a page and a compressor: 4-5 MB at its peak, whatever the
     /// size of the ledger (docs/PERFORMANCE.md, "Snapshot memory").
     static let snapshotSlots = 4
@@ -22,7 +24,10 @@ struct FeedAPI: Sendable {
         router.get(RouterPath(FeedRoutes.health)) { _, _ in try await self.health() }
         router.get(RouterPath(FeedRoutes.changes)) { request, _ in try await self.pull(request) }
         router.post(RouterPath(FeedRoutes.changes)) { request, context in try await self.push(request, logger: context.logger) }
-        router.get(RouterPath(FeedRoutes.snapshot)) { request, _ in try await self.snapshot(request) }
+        router.get(RouterPath(FeedRoutes.snapshot)) { request, context in try await self.snapshot(request, logger: context.logger) }
+        if config.jsonFeed != .off {
+            router.get(RouterPath(FeedRoutes.jsonFeed)) { request, _ in try await self.jsonFeed(request) }
+        }
     }
 
     func health() async throws -> Response {
@@ -122,7 +127,7 @@ struct FeedAPI: Sendable {
     /// `GET /v1/snapshot`: the whole state in one document, with an ETag. It is read from one
     /// view of the store, so it never mixes two states, and written a page at a time; one that
     /// fits a page goes out whole, as a page of changes does.
-    func snapshot(_ request: Request) async throws -> Response {
+    func snapshot(_ request: Request, logger: Logger) async throws -> Response {
         let form = try hlcForm(request)
         let head = try await database.feedHead()
         if request.headers[.ifNoneMatch] == snapshotETag(head: head, form: form) {
@@ -140,7 +145,7 @@ struct FeedAPI: Sendable {
         let gzip = request.headers[.acceptEncoding]?.lowercased().contains("gzip") ?? false
         return SnapshotBody(
             stream: stream, first: first.text, next: next, gzip: gzip,
-            stallTimeout: .seconds(config.limits.idleTimeoutSeconds), slot: slot
+            stallTimeout: .seconds(config.limits.idleTimeoutSeconds), slot: slot, logger: logger
         ).response(headers: headers)
     }
 

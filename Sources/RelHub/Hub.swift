@@ -67,7 +67,8 @@ public struct Hub: Sendable {
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router()
         router.middlewares.add(HubErrorMiddleware())
-        router.middlewares.add(BearerAuth(tokens: tokens, logger: logger))
+        let open = config.jsonFeed == .public ? [FeedRoutes.health, FeedRoutes.jsonFeed] : [FeedRoutes.health]
+        router.middlewares.add(BearerAuth(tokens: tokens, openPaths: Set(open), logger: logger))
         router.middlewares.add(GzipMiddleware(maxBytes: config.maxPushBytes))
         FeedAPI(database: database, config: config).register(on: router)
         return Application(

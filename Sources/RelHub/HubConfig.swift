@@ -23,6 +23,12 @@ public struct HubConfig: Sendable, Equatable {
     public var clockBound: ClockBound = .default
     /// Idle timeout and connection cap (`idle_timeout`, `max_connections`).
     public var limits = ServerLimits(idleTimeoutSeconds: 30, maxConnections: 512)
+    /// Whether and to whom `/feed.json` is served (`json_feed`).
+    public var jsonFeed: JSONFeedAccess = .off
+    /// The JSON Feed's title and URLs (`json_feed_title`, `json_feed_home_page_url`, `json_feed_url`).
+    public var jsonFeedInfo = JSONFeed()
+    /// Items in the JSON Feed at most: the most recently changed records (`json_feed_items`).
+    public var jsonFeedItems = 100
 
     /// Defaults for this user: `/var/lib/relhub` as root or under systemd, else XDG state.
     public static func defaults(environment env: [String: String] = ProcessInfo.processInfo.environment) -> HubConfig {
@@ -54,6 +60,16 @@ public struct HubConfig: Sendable, Equatable {
         self.host = host
         self.port = port
     }
+}
+
+/// Who may read `/feed.json`.
+public enum JSONFeedAccess: String, Sendable, Equatable, CaseIterable {
+    /// Not served (404): the default, as the feed shows every record to whoever asks.
+    case off
+    /// Served to anyone, without a token: what a feed reader can follow.
+    case `public`
+    /// Served only with one of the hub's bearer tokens, as the sync routes are.
+    case token
 }
 
 /// A relhub setting that cannot be used, said with where it came from.

@@ -7,7 +7,7 @@ import RelService
 public enum HubConfigFile {
     static let keys = [
         "listen", "state_dir", "token_file", "log_level", "max_push_bytes", "max_page_size", "max_clock_skew", "idle_timeout",
-        "max_connections",
+        "max_connections", "json_feed", "json_feed_title", "json_feed_home_page_url", "json_feed_url", "json_feed_items",
     ]
 
     /// Applies the file at `path` to `config`.
@@ -32,6 +32,20 @@ public enum HubConfigFile {
             case "max_push_bytes": config.maxPushBytes = try entry.byteCount()
             case "max_page_size": config.maxPageSize = try entry.int(in: 1...100_000, "must be a whole number, 1 to 100000")
             case "max_clock_skew": config.clockBound = ClockBound(maxSkewMillis: Int64(try entry.clockSkewSeconds()) * 1000)
+            case "json_feed":
+                let words = "must be \"off\", \"public\" (no token needed) or \"token\""
+                let text = try entry.string(words)
+                guard let access = JSONFeedAccess(rawValue: text) else { throw entry.fail(words) }
+                config.jsonFeed = access
+            case "json_feed_title":
+                let title = try entry.string("must be a title in quotes")
+                guard !title.isEmpty, title.utf8.count <= 1000 else { throw entry.fail("must be a title of 1 to 1000 bytes") }
+                config.jsonFeedInfo.title = title
+            case "json_feed_home_page_url", "json_feed_url":
+                let url = try entry.string("must be an http or https URL in quotes")
+                if let problem = JSONFeed.urlProblem(url) { throw entry.fail(problem) }
+                if entry.name == "json_feed_url" { config.jsonFeedInfo.feedURL = url } else { config.jsonFeedInfo.homePageURL = url }
+            case "json_feed_items": config.jsonFeedItems = try entry.int(in: 1...10_000, "must be a whole number, 1 to 10000")
             case _ where entry.isServerLimit: try entry.apply(to: &config.limits)
             default: throw entry.unknownKey()
             }

@@ -1,6 +1,7 @@
 import CompressNIO
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import RelStore
 import Synchronization
@@ -21,6 +22,8 @@ struct SnapshotBody: Sendable {
     let stallTimeout: Duration
     /// Held until the body is written or abandoned.
     let slot: GateSlot
+    /// Where an abandoned snapshot is told, so an operator sees why a reader got less.
+    let logger: Logger
 
     /// The answer: chunked, `Content-Encoding: gzip` when compressed.
     func response(headers: HTTPFields) -> Response {
@@ -42,7 +45,14 @@ struct SnapshotBody: Sendable {
             group.addTask { try await Self.watch(progress, every: stallTimeout) }
             // The first to end is the producer (done, or failed), or the watchdog on a stall;
             // a throw cancels the other, which ends a write waiting on the client.
-            try await group.next()
+            do {
+                try await group.next()
+            } catch is Stalled {
+                logger.warning(
+                    "snapshot abandoned: the client took nothing for \(stallTimeout) (idle_timeout); connection closed",
+                    metadata: ["chunks_sent": "\(progress.count.load(ordering: .relaxed))"])
+                throw Stalled()
+            }
             group.cancelAll()
         }
         writer = box.writer

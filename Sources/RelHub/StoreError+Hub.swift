@@ -32,7 +32,7 @@ extension StoreError {
         case .sequenceGap(_, _, let expected): ". Push the node's changes in order, from \(expected)"
         case .sequenceExhausted: ". Export that node's records, and start its reld on a fresh state directory, then import them"
         case .stateDirectory, .notFound, .deleted, .alreadyExists, .notInList, .badChange, .clockAhead,
-            .noConflict, .ambiguousChoice:
+            .noConflict, .ambiguousChoice, .badSearch:
             nil
         }
     }

@@ -37,7 +37,9 @@ public struct Record: Sendable, Hashable {
     /// Claim status.
     public var claimStatus: String { fields["claim_status"]?.stringValue ?? "" }
 
-    /// Lower-cased text that `list --text` searches: title, notes, tags, actors, place and source.
+    /// Lower-cased title, notes, tags, actors, place and source: what the `search` column of
+    /// stores before `v6-search` held (migration `v3-nfc` still writes it); searches now use the
+    /// full-text index.
     public var searchText: String {
         var parts = [title, fields["notes"]?.stringValue ?? ""]
         parts += fields["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -21,7 +21,8 @@ public struct RecordFilter: Sendable, Equatable {
     public var since: PartialDate?
     /// Records whose date span starts on or before this date.
     public var until: PartialDate?
-    /// Case-insensitive text to find in title, notes, tags, actors, place and source.
+    /// Words to find, in this order, in the full-text index (title, notes, tags, actors, parties,
+    /// place, source), the last one possibly cut short; case and diacritics do not matter.
     public var text: String?
     /// At most this many records.
     public var limit = 1000
@@ -90,7 +91,32 @@ extension AppDatabase {
     /// Records matching `filter`, sorted by date (unknown dates last), as canonical JSON texts,
     /// with the number that match in all.
     public func list(_ filter: RecordFilter) async throws -> (documents: [String], total: Int) {
-        var conditions = ["deleted = 0"]
+        var (conditions, arguments) = Self.conditions(filter)
+        conditions.insert("deleted = 0", at: 0)
+        if let text = filter.text?.nfc, !text.isEmpty {
+            // One meaning of "find": the search index, the text as a phrase whose last word may
+            // be cut short, so `--text "tin zaou"` finds "Tin Zaouatine" (see SearchExpression).
+            conditions.append("records.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
+            arguments += ["\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"*"]
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let filterArguments = arguments
+        let pageArguments = arguments + [filter.limit, filter.offset]
+        return try await read { db in
+            let docs = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT doc FROM records WHERE \(whereClause)
+                    ORDER BY date_lo IS NULL, date_lo, date_hi, id LIMIT ? OFFSET ?
+                    """, arguments: pageArguments)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(whereClause)", arguments: filterArguments) ?? 0
+            return (docs, total)
+        }
+    }
+
+    /// The SQL conditions of `filter`'s kind, category, parties and dates, on `records`.
+    static func conditions(_ filter: RecordFilter) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
         var arguments = StatementArguments()
         if let kind = filter.kind {
             conditions.append("kind = ?")
@@ -112,23 +138,7 @@ extension AppDatabase {
             conditions.append("date_lo <= ?")
             arguments += [until.latest]
         }
-        if let text = filter.text, !text.isEmpty {
-            conditions.append("instr(search, ?) > 0")
-            arguments += [text.nfc.lowercased()]
-        }
-        let whereClause = conditions.joined(separator: " AND ")
-        let filterArguments = arguments
-        let pageArguments = arguments + [filter.limit, filter.offset]
-        return try await read { db in
-            let docs = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT doc FROM records WHERE \(whereClause)
-                    ORDER BY date_lo IS NULL, date_lo, date_hi, id LIMIT ? OFFSET ?
-                    """, arguments: pageArguments)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE \(whereClause)", arguments: filterArguments) ?? 0
-            return (docs, total)
-        }
+        return (conditions, arguments)
     }
 
     /// Every live record as canonical JSON text, sorted by id.

@@ -162,7 +162,9 @@ extension AppDatabase {
         try save(log.db, record, deleted: false, createdHLC: hlc, updatedHLC: hlc)
     }
 
-    /// Writes the current state of a record (the row that queries read).
+    /// Writes the current state of a record (the row that queries read). Triggers on `records`
+    /// update the search index in the same statement (see `createSearchIndex`); the `search`
+    /// column of earlier versions is left empty, as nothing reads it any more.
     func save(_ db: Database, _ record: Record, deleted: Bool, createdHLC: HLCTimestamp, updatedHLC: HLCTimestamp) throws {
         let date = record.date
         let statement = try db.cachedStatement(
@@ -176,7 +178,7 @@ extension AppDatabase {
                 """)
         try statement.execute(arguments: [
             record.id, record.kind.rawValue, JSONText.compact(record.json), record.title, record.category,
-            date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []), record.searchText,
+            date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []), "",
             deleted, createdHLC.rawValue, updatedHLC.rawValue,
         ])
     }

@@ -120,6 +120,9 @@ extension AppDatabase {
             // without it, stores made after have it already, hence IF NOT EXISTS.
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS records_by_kind ON records (deleted, kind)")
         }
+        migrator.registerMigration("v6-search") { db in
+            try createSearchIndex(db)
+        }
         return migrator
     }
 }

@@ -47,6 +47,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case noConflict(id: String, field: String)
     /// A choice of "this node's version" or "the other node's version" does not name exactly one.
     case ambiguousChoice(id: String, field: String, reason: String)
+    /// A full-text search query that cannot be read (an unclosed quote, a lone `AND`, ...).
+    case badSearch(query: String, reason: String)
 
     /// What happened, in storage terms; each server adds its own advice to it.
     public var description: String {
@@ -91,6 +93,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "record \(id) has no open conflict on field \(field)"
         case .ambiguousChoice(let id, let field, let reason):
             "record \(id), field \(field): \(reason)"
+        case .badSearch(let query, let reason):
+            "search \(JSONText.quoted(query.count > 120 ? String(query.prefix(117)) + "..." : query)): \(reason)"
         }
     }
 

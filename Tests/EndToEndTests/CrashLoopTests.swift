@@ -57,6 +57,18 @@ struct CrashLoopTests {
             #expect(
                 check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok",
                 "after kill \(round + 1): \(check.stdout)\(check.stderr)")
+            // The search index changes in the same transaction as the records: one row each, same text.
+            let index = try run(
+                "/usr/bin/env",
+                [
+                    "sqlite3", dir.file("a/reld.sqlite"),
+                    """
+                    SELECT (SELECT count(*) FROM records) = (SELECT count(*) FROM records_fts) AND NOT EXISTS (
+                        SELECT 1 FROM records r WHERE NOT EXISTS (
+                            SELECT 1 FROM records_fts f WHERE f.rowid = r.rowid AND f.title = r.title));
+                    """,
+                ])
+            #expect(index.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "after kill \(round + 1): \(index.stderr)")
         }
 
         // After the last kill: everything acknowledged is there once, and it all reaches the hub
@@ -70,6 +82,8 @@ struct CrashLoopTests {
         #expect(Set(expected).isSubset(of: Set(ids)), "lost: \(Set(expected).subtracting(ids).sorted().prefix(10))")
         #expect(ids.count == Set(ids).count, "no record twice")
         print("crash loop: \(kills) kills with SIGKILL, \(expected.count) acknowledged writes, all present once; \(ids.count) records")
+        let found = try parseJSON(try a.relctl("--json", "search", "write OR batch", "--limit", "100000").stdout) as? [String: Any]
+        #expect(found?["total"] as? Int == ids.count, "every record is found by its title")
         #expect(try a.relctl("sync").status == 0)
         let b = try Daemon(dir: dir, stateDir: dir.file("b"), socket: dir.file("b.sock"), extraArguments: feed)
         defer { _ = try? b.stop(SIGKILL) }

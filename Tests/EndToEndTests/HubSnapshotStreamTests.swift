@@ -137,6 +137,8 @@ struct HubSnapshotStreamTests {
         #expect(seconds >= 1.5, "not before idle_timeout: \(seconds) s")
         #expect(closedByPeer(fd, within: 15), "relhub closed the connection")
         #expect(try Self.push(dir, port: hub.port, token: token, node: "writer-2", seq: 2) == 200)
+        #expect(
+            hub.log.contains("snapshot abandoned: the client took nothing for 2.0 seconds (idle_timeout); connection closed"), "\(hub.log)")
         print("stalled snapshot client cut off after \(String(format: "%.1f", seconds)) s")
     }
 }

@@ -17,6 +17,10 @@ import Testing
         var expected = config
         try HubConfigFile.apply(text: keys.joined(separator: "\n"), path: url.path, to: &config)
         expected.tokenFile = config.tokenFile  // an example path: there is no default
+        // Example URLs: they have no default either.
+        expected.jsonFeedInfo.homePageURL = config.jsonFeedInfo.homePageURL
+        expected.jsonFeedInfo.feedURL = config.jsonFeedInfo.feedURL
+        #expect(config.jsonFeedInfo.feedURL != nil)
         #expect(config.tokenFile != nil)
         #expect(config == expected, "the values shown are the defaults")
     }

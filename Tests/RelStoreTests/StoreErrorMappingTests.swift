@@ -69,6 +69,7 @@ import Testing
             .deleted(id: "x"), .alreadyExists(id: "x"), .notInList(id: "x", field: "tags", item: "\"a\""), .diskFull(path: "/db"),
             .newerSchema(path: "/db"), .reusedSequence(node: "n", nodeSeq: 1), .nodeNotYours(node: "n", nodeSeq: 1),
             .sequenceGap(node: "n", nodeSeq: 3, expected: 2), .sequenceExhausted(node: "n"), .noConflict(id: "x", field: "title"),
+            .badSearch(query: "x AND", reason: "ends with AND: it needs a term after it"),
         ]
         for error in errors {
             for advice in ["relctl", "--state-dir", "restore it from", "upgrade", "report", "docs/", "try again", "Export"] {

@@ -4,7 +4,7 @@ import RelControlAPI
 import RelFiles
 import RelModel
 
-/// `relctl export [--feed] [--output FILE]`
+/// `relctl export [--feed | --format jsonfeed] [--output FILE]`
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write every record as a JSON array that import takes back.",
@@ -12,6 +12,9 @@ struct ExportCommand: AsyncParsableCommand {
             With --feed, write a snapshot feed instead: every field's value with its clock stamp, \
             tombstones and open conflicts included. Any static web server can host it, and reld can \
             follow it read-only (feed = "https://.../ledger.json").
+
+            With --format jsonfeed, write a JSON Feed 1.1 document for feed readers: the records \
+            that pass the filters, newest change first, each whole under "_reld".
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -32,13 +35,16 @@ struct ExportCommand: AsyncParsableCommand {
             valueName: "mode"))
     var mode: String = "0600"
 
+    @OptionGroup var jsonFeed: JSONFeedOptions
+
     func run() async throws {
         try checkOutput()
         let permissions = try parsedMode()
         // `-o -` is standard output, as `import -` reads standard input.
         let output = output == "-" ? nil : output
         Interrupt.message = "interrupted: the export was abandoned; nothing was written" + (output.map { " (\($0) was not touched)" } ?? "")
-        let data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, timeout: .hours(1))
+        let query = try jsonFeed.query(snapshot: feed)
+        let data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, query: query, timeout: .hours(1))
         guard let output else {
             Interrupt.message = "interrupted while writing the export to standard output; what was written is incomplete"
             return printRaw(data)

@@ -7,6 +7,9 @@ public enum FeedRoutes {
     public static let changes = "/v1/changes"
     /// `GET`: the whole state as one snapshot document.
     public static let snapshot = "/v1/snapshot"
+    /// `GET`: the newest records as a JSON Feed 1.1 document for feed readers, when the hub
+    /// serves one (`json_feed` in relhub.toml).
+    public static let jsonFeed = "/feed.json"
 
     /// The pull of the page after `since`, at most `limit` changes, clock values as strings.
     public static func changes(since: Int64, limit: Int) -> String {

@@ -1,0 +1,107 @@
+import ArgumentParser
+import RelControlAPI
+import RelModel
+
+/// What `relctl export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Plain records, which `import` takes back.
+    case json
+    /// A JSON Feed 1.1 document for feed readers.
+    case jsonfeed
+}
+
+/// `relctl export`'s `--format` and what a JSON Feed takes: its title and URLs, and which records.
+struct JSONFeedOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("json (records that import takes back) or jsonfeed (a JSON Feed 1.1 document).", valueName: "format"))
+    var format: ExportFormat = .json
+
+    @Option(help: ArgumentHelp("The JSON Feed's title (default \"\(JSONFeed.defaultTitle)\").", valueName: "text"))
+    var title: String?
+
+    @Option(help: ArgumentHelp("The JSON Feed's home_page_url: the web page it belongs to (http or https).", valueName: "url"))
+    var homePageURL: String?
+
+    @Option(help: ArgumentHelp("The JSON Feed's feed_url: where the feed itself will be served (http or https).", valueName: "url"))
+    var feedURL: String?
+
+    @Option(help: "JSON Feed: only events or only agreements.")
+    var kind: RecordKind?
+
+    @Option(help: "JSON Feed: only this category.")
+    var category: String?
+
+    @Option(
+        name: .customLong("party"),
+        help: ArgumentHelp("JSON Feed: only records involving this party. Repeatable: all must be involved.", valueName: "party"))
+    var parties: [String] = []
+
+    @Option(help: ArgumentHelp("JSON Feed: only records whose date reaches this date or later: YYYY[-MM[-DD]].", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("JSON Feed: only records whose date starts on or before this date: YYYY[-MM[-DD]].", valueName: "date"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("JSON Feed: at most this many items, the most recently changed (1-100000, default 1000).", valueName: "n"))
+    var limit: Int?
+
+    /// The options given that only a JSON Feed takes.
+    var feedOnlyOptions: [String] {
+        var given: [String] = []
+        if title != nil { given.append("--title") }
+        if homePageURL != nil { given.append("--home-page-url") }
+        if feedURL != nil { given.append("--feed-url") }
+        if kind != nil { given.append("--kind") }
+        if category != nil { given.append("--category") }
+        if !parties.isEmpty { given.append("--party") }
+        if since != nil { given.append("--since") }
+        if until != nil { given.append("--until") }
+        if limit != nil { given.append("--limit") }
+        return given
+    }
+
+    func validate() throws {
+        if format == .json, let first = feedOnlyOptions.first {
+            throw ValidationError("\(first) is taken only with --format jsonfeed; the JSON export is always every record")
+        }
+        if let title {
+            guard !title.isEmpty else { throw ValidationError("--title: must not be empty") }
+            guard title.utf8.count <= JSONFeedQuery.maxTitleBytes else {
+                throw ValidationError("--title is \(title.utf8.count) bytes long; at most \(JSONFeedQuery.maxTitleBytes) bytes are allowed")
+            }
+        }
+        for (option, url) in [("--home-page-url", homePageURL), ("--feed-url", feedURL)] {
+            guard let url else { continue }
+            guard url.utf8.count <= JSONFeedQuery.maxURLBytes else {
+                throw ValidationError("\(option) is \(url.utf8.count) bytes long; at most \(JSONFeedQuery.maxURLBytes) bytes are allowed")
+            }
+            if let problem = JSONFeed.urlProblem(url) { throw ValidationError("\(option) \(JSONText.quoted(url)): \(problem)") }
+        }
+        guard parties.count <= ListQuery.maxParties else {
+            throw ValidationError(
+                "--party is given \(parties.count) times; at most \(ListQuery.maxParties) parties can be asked for at once")
+        }
+        let from = try since.map { try parsePartialDate($0, option: "--since") }
+        let to = try until.map { try parsePartialDate($0, option: "--until") }
+        if let from, let to, to.latest < from.earliest {
+            throw ValidationError("--until \(to) is before --since \(from): no record can match both; swap them")
+        }
+        if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit \(limit): must be 1-100000") }
+    }
+
+    /// The query for `GET /v1/export`: none for the plain export (nor for `--feed`'s snapshot).
+    func query(snapshot: Bool) throws -> [(String, String)] {
+        guard format == .jsonfeed else { return [] }
+        if snapshot { throw CLIError(.usage, "--feed and --format jsonfeed: give one; --feed writes a snapshot feed for reld to follow") }
+        var query = JSONFeedQuery()
+        if let title { query.feed.title = title }
+        query.feed.homePageURL = homePageURL
+        query.feed.feedURL = feedURL
+        query.filters.kind = kind
+        query.filters.category = category
+        query.filters.parties = parties
+        query.filters.since = try since.map { try parsePartialDate($0, option: "--since") }
+        query.filters.until = try until.map { try parsePartialDate($0, option: "--until") }
+        if let limit { query.filters.limit = limit }
+        return query.items
+    }
+}

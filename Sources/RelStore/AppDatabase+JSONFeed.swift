@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import OrderedCollections
+import RelModel
+
+extension AppDatabase {
+    /// Live records matching `filter` (its `text` aside), newest change first, each with the wall
+    /// times of its first and last change: what a JSON Feed shows (``JSONFeed``). At most
+    /// `filter.limit` records after `filter.offset`.
+    public func jsonFeedItems(_ filter: RecordFilter) async throws -> [JSONFeed.Item] {
+        // The same filters as `list`, so that a feed and a listing never disagree on what matches.
+        var (conditions, arguments) = Self.conditions(filter)
+        conditions.insert("deleted = 0", at: 0)
+        arguments += [filter.limit, filter.offset]
+        let sql = """
+            SELECT doc, created_hlc, updated_hlc FROM records WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY updated_hlc DESC, id LIMIT ? OFFSET ?
+            """
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                JSONFeed.Item(
+                    record: try Self.decode(row[0]), published: Self.wallTime(row[1]), modified: Self.wallTime(row[2]))
+            }
+        }
+    }
+
+    /// The `limit` most recently changed live records, built from the field tables: for relhub,
+    /// which merges without keeping record rows (``applyRemote(_:bound:materialize:before:within:)``).
+    /// One pass over the field stamps to rank the records, then one indexed read per item.
+    public func jsonFeedItemsFromFields(limit: Int) async throws -> [JSONFeed.Item] {
+        try await read { db in
+            var items: [JSONFeed.Item] = []
+            let ranked = try Row.fetchCursor(
+                db, sql: "SELECT record_id, max(hlc) AS updated FROM field_stamps GROUP BY record_id ORDER BY updated DESC, record_id")
+            while items.count < limit, let row = try ranked.next() {
+                if let item = try Self.liveItem(db, id: row[0]) { items.append(item) }
+            }
+            return items
+        }
+    }
+
+    /// The record `id` as its fields' winning values make it, unless it is deleted or not
+    /// complete yet: the reading ``rebuild(_:id:)`` does, without writing a row.
+    static func liveItem(_ db: Database, id: String) throws -> JSONFeed.Item? {
+        var fields = OrderedDictionary<String, JSONValue>()
+        var kind: RecordKind?
+        var deleted = false
+        var deletedStamp: Stamp?
+        var newest: Stamp?
+        var created = HLCTimestamp.zero
+        var updated = HLCTimestamp.zero
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"), arguments: [id])
+        for row in rows {
+            let field: String = row[0]
+            let stamp = Stamp(hlc: HLCTimestamp(rawValue: row[1]), node: row[2])
+            let value = try JSONValue.parse(row[3] as String)
+            updated = max(updated, stamp.hlc)
+            switch field {
+            case Change.kindField:
+                kind = value.stringValue.flatMap(RecordKind.init(rawValue:))
+                created = stamp.hlc
+            case Change.deletedField:
+                deleted = value == .bool(true)
+                deletedStamp = stamp
+            default:
+                fields[field] = value
+                newest = max(newest ?? stamp, stamp)
+            }
+        }
+        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields),
+            !MergeRules.isDeleted(deleted: deleted, deletedStamp: deletedStamp, newestFieldStamp: newest)
+        else { return nil }
+        return JSONFeed.Item(record: record, published: wallTime(created.rawValue), modified: wallTime(updated.rawValue))
+    }
+
+    /// The wall time a clock stamp carries (its milliseconds since 1970).
+    static func wallTime(_ raw: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(HLCTimestamp(rawValue: raw).millis) / 1000)
+    }
+}
