@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RelControlAPI
 import RelModel
 import RelStore
@@ -87,7 +88,24 @@ extension ControlAPI {
         return Self.raw(JSONText.compact(record.json) + "\n", status: .ok)
     }
 
+    /// The snapshot document (and a newline) a chunk at a time from one read view of the store
+    /// (``SnapshotStream``): reld holds a page of it, not the whole ledger. The first chunk is
+    /// read before the headers go out, so a store that cannot be read still answers an error;
+    /// one that fails later closes the connection before the document's end.
     func snapshot() async throws -> Response {
-        Self.raw(JSONText.compact(try await database.snapshot().json) + "\n", status: .ok)
+        let stream = try await database.snapshotStream()
+        let (first, next) = try await stream.chunk(at: .start)
+        // A document of one chunk goes out whole, with its length.
+        guard let next else { return Self.raw(first + "\n", status: .ok) }
+        let body = ResponseBody { writer in
+            var (text, position): (String, SnapshotStream.Position?) = (first, next)
+            while let at = position {
+                try await writer.write(ByteBuffer(string: text))
+                (text, position) = try await stream.chunk(at: at)
+            }
+            try await writer.write(ByteBuffer(string: text + "\n"))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 }

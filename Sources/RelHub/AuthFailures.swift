@@ -17,12 +17,18 @@ final class AuthFailures: Sendable {
         var start: ContinuousClock.Instant
         var count: Int
     }
-    private let table = Mutex<[String: Entry]>([:])
+    private struct State {
+        var table: [String: Entry] = [:]
+        /// When expired entries were last dropped: at most once a window, so a flood from new
+        /// addresses costs a lookup per guess, not a pass over the whole table.
+        var lastSweep: ContinuousClock.Instant?
+    }
+    private let state = Mutex(State())
 
     /// Seconds `peer` must wait before it may try again, or `nil` when it may try now.
     func retryAfter(_ peer: String, now: ContinuousClock.Instant = .now) -> Int? {
-        table.withLock { table in
-            guard let entry = table[Self.key(peer, in: table)], entry.count >= Self.limit else { return nil }
+        state.withLock { state in
+            guard let entry = state.table[Self.key(peer, in: state.table)], entry.count >= Self.limit else { return nil }
             let left = Self.window - (now - entry.start)
             guard left > .zero else { return nil }
             return Int(left.components.seconds) + 1
@@ -31,16 +37,19 @@ final class AuthFailures: Sendable {
 
     /// Notes a wrong token from `peer`.
     func record(_ peer: String, now: ContinuousClock.Instant = .now) {
-        table.withLock { table in
-            if table[peer] == nil, table.count >= Self.capacity {
-                table = table.filter { now - $0.value.start < Self.window }
+        state.withLock { state in
+            if state.table[peer] == nil, state.table.count >= Self.capacity,
+                state.lastSweep.map({ now - $0 >= Self.window }) ?? true
+            {
+                state.table = state.table.filter { now - $0.value.start < Self.window }
+                state.lastSweep = now
             }
-            let key = Self.key(peer, in: table)
-            if var entry = table[key], now - entry.start < Self.window {
+            let key = Self.key(peer, in: state.table)
+            if var entry = state.table[key], now - entry.start < Self.window {
                 entry.count += 1
-                table[key] = entry
+                state.table[key] = entry
             } else {
-                table[key] = Entry(start: now, count: 1)
+                state.table[key] = Entry(start: now, count: 1)
             }
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import OrderedCollections
 import RelModel
 
 extension AppDatabase {
@@ -39,39 +38,12 @@ extension AppDatabase {
         }
     }
 
-    /// The record `id` as its fields' winning values make it, unless it is deleted or not
-    /// complete yet: the reading ``rebuild(_:id:)`` does, without writing a row.
+    /// The record `id` as its fields' winning values make it (``merged(_:id:)``), unless it is
+    /// deleted or not complete yet.
     static func liveItem(_ db: Database, id: String) throws -> JSONFeed.Item? {
-        var fields = OrderedDictionary<String, JSONValue>()
-        var kind: RecordKind?
-        var deleted = false
-        var deletedStamp: Stamp?
-        var newest: Stamp?
-        var created = HLCTimestamp.zero
-        var updated = HLCTimestamp.zero
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"), arguments: [id])
-        for row in rows {
-            let field: String = row[0]
-            let stamp = Stamp(hlc: HLCTimestamp(rawValue: row[1]), node: row[2])
-            let value = try JSONValue.parse(row[3] as String)
-            updated = max(updated, stamp.hlc)
-            switch field {
-            case Change.kindField:
-                kind = value.stringValue.flatMap(RecordKind.init(rawValue:))
-                created = stamp.hlc
-            case Change.deletedField:
-                deleted = value == .bool(true)
-                deletedStamp = stamp
-            default:
-                fields[field] = value
-                newest = max(newest ?? stamp, stamp)
-            }
-        }
-        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields),
-            !MergeRules.isDeleted(deleted: deleted, deletedStamp: deletedStamp, newestFieldStamp: newest)
-        else { return nil }
-        return JSONFeed.Item(record: record, published: wallTime(created.rawValue), modified: wallTime(updated.rawValue))
+        guard let merged = try merged(db, id: id), !merged.deleted else { return nil }
+        return JSONFeed.Item(
+            record: merged.record, published: wallTime(merged.created.rawValue), modified: wallTime(merged.updated.rawValue))
     }
 
     /// The wall time a clock stamp carries (its milliseconds since 1970).

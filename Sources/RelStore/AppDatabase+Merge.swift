@@ -103,6 +103,16 @@ extension AppDatabase {
 
     /// Rewrites a record's row from its fields' values.
     func rebuild(_ db: Database, id: String) throws {
+        guard let merged = try Self.merged(db, id: id) else { return }
+        try save(db, merged.record, deleted: merged.deleted, createdHLC: merged.created, updatedHLC: merged.updated)
+    }
+
+    /// The record `id` as its fields' winning values make it, whether it is deleted, and the
+    /// clocks of its first and last change; `nil` while it is not complete. Shared by
+    /// ``rebuild(_:id:)`` and the JSON Feed read from the fields, so the two never disagree.
+    static func merged(_ db: Database, id: String) throws
+        -> (record: Record, deleted: Bool, created: HLCTimestamp, updated: HLCTimestamp)?
+    {
         var fields = OrderedDictionary<String, JSONValue>()
         var kind: RecordKind?
         var deleted = false
@@ -132,8 +142,8 @@ extension AppDatabase {
         }
         // A record's first changes can arrive in separate pages: until its kind and every
         // required field are here (each value was checked as it came), it has no row.
-        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields) else { return }
+        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields) else { return nil }
         let isDeleted = MergeRules.isDeleted(deleted: deleted, deletedStamp: deletedStamp, newestFieldStamp: newest)
-        try save(db, record, deleted: isDeleted, createdHLC: created, updatedHLC: updated)
+        return (record, isDeleted, created, updated)
     }
 }

@@ -12,7 +12,7 @@ import Testing
 
 /// `GET /v1/snapshot` is written a page at a time from one view of the store; what a follower
 /// receives, plain or gzip, must be byte for byte the document relhub used to build in memory
-/// (``AppDatabase/snapshot()``, encoded whole), which `relctl export --feed` still writes.
+/// (``AppDatabase/snapshot()``, encoded whole).
 @Suite struct SnapshotStreamingTests {
     /// A hub's routes over a fresh store, served on a loopback port for `body`.
     static func withHub(_ body: @escaping @Sendable (AppDatabase, any TestClientProtocol) async throws -> Void) async throws {
