@@ -5,8 +5,6 @@ import RelModel
 public struct JSONFeedQuery: Sendable, Equatable {
     /// The `format` value that asks for a JSON Feed.
     public static let format = "jsonfeed"
-    /// The parameter names of the feed itself, beside `format` and the list filters.
-    public static let feedParameterNames: Set<String> = ["title", "home_page_url", "feed_url"]
     /// Longest `title`, in UTF-8 bytes.
     public static let maxTitleBytes = 1000
     /// Longest URL, in UTF-8 bytes.

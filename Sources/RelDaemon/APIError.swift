@@ -54,6 +54,7 @@ struct APIError: Error, HTTPResponseError {
         case let e as APIError: self = e
         case let e as ValidationError: self.init(validation: e)
         case let e as StoreError: self.init(store: e)
+        case let e as QueryError: self.init(query: e)
         default:
             // The log keeps the error's own text (see the middleware).
             let answer = ErrorAnswer(
@@ -68,11 +69,17 @@ struct APIError: Error, HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = self.headers
         headers[.contentType] = "application/json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(ErrorResponse(body))
+        var data = try Self.json(body)
         data.append(0x0A)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `{"error": body}` as reld writes it, for this answer and for the HTTP shell's own
+    /// answers to requests it cannot read.
+    static func json(_ body: APIErrorBody) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(ErrorResponse(body))
     }
 }
 

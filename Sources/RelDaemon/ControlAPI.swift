@@ -51,25 +51,8 @@ struct ControlAPI: Sendable {
     }
 
     func list(_ request: Request) async throws -> Response {
-        let query: ListQuery
-        do throws(QueryError) {
-            query = try ListQuery(items: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
-        } catch {
-            var apiError = APIError.badRequest("query parameter \(error)")
-            apiError.body.field = error.name
-            apiError.body.value = error.shownValue
-            throw apiError
-        }
-        var filter = RecordFilter()
-        filter.kind = query.kind
-        filter.category = query.category
-        filter.parties = query.parties
-        filter.since = query.since
-        filter.until = query.until
-        filter.text = query.text
-        filter.limit = query.limit
-        filter.offset = query.offset
-        let (docs, total) = try await database.list(filter)
+        let query = try ListQuery(items: Self.queryItems(request))
+        let (docs, total) = try await database.list(RecordFilter(query))
         // Stored documents are canonical JSON already: splice them rather than decode and re-encode.
         var text = "{\"records\":[" + docs.joined(separator: ",") + "],\"total\":\(total)}"
         text.append("\n")

@@ -100,11 +100,7 @@ public struct Daemon: Sendable {
             router: router,
             server: api.config.limits.server(
                 name: "reld", logger: logger,
-                errorBody: { message in
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    return Array((try? encoder.encode(ErrorResponse(APIErrorBody(.badRequest, message: message)))) ?? Data())
-                }),
+                errorBody: { Array((try? APIError.json(APIErrorBody(.badRequest, message: $0))) ?? Data()) }),
             configuration: .init(address: .unixDomainSocket(path: api.config.socketPath), serverName: nil),
             onServerRunning: { channel in
                 await AcceptPause.install(on: channel, server: "reld", logger: logger)

@@ -14,7 +14,9 @@ struct ExportCommand: AsyncParsableCommand {
             follow it read-only (feed = "https://.../ledger.json").
 
             With --format jsonfeed, write a JSON Feed 1.1 document for feed readers: the records \
-            that pass the filters, newest change first, each whole under "_reld".
+            that pass the filters (--kind, --category, --party, --since and --until, as in list), \
+            newest change first, each whole under "_reld". The filters, --limit, --title and the URLs \
+            are taken only with --format jsonfeed.
             """)
 
     @OptionGroup var global: GlobalOptions

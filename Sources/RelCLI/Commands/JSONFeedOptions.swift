@@ -24,22 +24,8 @@ struct JSONFeedOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The JSON Feed's feed_url: where the feed itself will be served (http or https).", valueName: "url"))
     var feedURL: String?
 
-    @Option(help: "JSON Feed: only events or only agreements.")
-    var kind: RecordKind?
-
-    @Option(help: "JSON Feed: only this category.")
-    var category: String?
-
-    @Option(
-        name: .customLong("party"),
-        help: ArgumentHelp("JSON Feed: only records involving this party. Repeatable: all must be involved.", valueName: "party"))
-    var parties: [String] = []
-
-    @Option(help: ArgumentHelp("JSON Feed: only records whose date reaches this date or later: YYYY[-MM[-DD]].", valueName: "date"))
-    var since: String?
-
-    @Option(help: ArgumentHelp("JSON Feed: only records whose date starts on or before this date: YYYY[-MM[-DD]].", valueName: "date"))
-    var until: String?
+    /// `list`'s filters, with its checks; taken only with `--format jsonfeed`.
+    @OptionGroup var filters: RecordFilterOptions
 
     @Option(help: ArgumentHelp("JSON Feed: at most this many items, the most recently changed (1-100000, default 1000).", valueName: "n"))
     var limit: Int?
@@ -50,11 +36,11 @@ struct JSONFeedOptions: ParsableArguments {
         if title != nil { given.append("--title") }
         if homePageURL != nil { given.append("--home-page-url") }
         if feedURL != nil { given.append("--feed-url") }
-        if kind != nil { given.append("--kind") }
-        if category != nil { given.append("--category") }
-        if !parties.isEmpty { given.append("--party") }
-        if since != nil { given.append("--since") }
-        if until != nil { given.append("--until") }
+        if filters.kind != nil { given.append("--kind") }
+        if filters.category != nil { given.append("--category") }
+        if !filters.parties.isEmpty { given.append("--party") }
+        if filters.since != nil { given.append("--since") }
+        if filters.until != nil { given.append("--until") }
         if limit != nil { given.append("--limit") }
         return given
     }
@@ -76,15 +62,6 @@ struct JSONFeedOptions: ParsableArguments {
             }
             if let problem = JSONFeed.urlProblem(url) { throw ValidationError("\(option) \(JSONText.quoted(url)): \(problem)") }
         }
-        guard parties.count <= ListQuery.maxParties else {
-            throw ValidationError(
-                "--party is given \(parties.count) times; at most \(ListQuery.maxParties) parties can be asked for at once")
-        }
-        let from = try since.map { try parsePartialDate($0, option: "--since") }
-        let to = try until.map { try parsePartialDate($0, option: "--until") }
-        if let from, let to, to.latest < from.earliest {
-            throw ValidationError("--until \(to) is before --since \(from): no record can match both; swap them")
-        }
         if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit \(limit): must be 1-100000") }
     }
 
@@ -96,11 +73,7 @@ struct JSONFeedOptions: ParsableArguments {
         if let title { query.feed.title = title }
         query.feed.homePageURL = homePageURL
         query.feed.feedURL = feedURL
-        query.filters.kind = kind
-        query.filters.category = category
-        query.filters.parties = parties
-        query.filters.since = try since.map { try parsePartialDate($0, option: "--since") }
-        query.filters.until = try until.map { try parsePartialDate($0, option: "--until") }
+        try filters.apply(to: &query.filters)
         if let limit { query.filters.limit = limit }
         return query.items
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import RelControlAPI
 import RelModel
 
-/// The record filters `list` and `search` share, checked against the limits of
+/// The record filters `list`, `search` and `export --format jsonfeed` share, checked against the limits of
 /// ``ListQuery`` before anything is sent: reld would refuse the same values, but a query
 /// string past its HTTP parser's limit gets a 400 that cannot say which option is at fault.
 struct RecordFilterOptions: ParsableArguments {
