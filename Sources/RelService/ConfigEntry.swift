@@ -10,12 +10,13 @@ public struct ConfigEntry {
     public let key: String
     let value: any TOMLValueConvertible
     let file: String
-    let line: Int?
+    /// The file's text, where the key's line is looked up only when there is an error to show.
+    let text: String
     let unknownReason: String
 
     /// The error for this key's value: `FILE:LINE: key "KEY": REASON`.
     public func fail(_ reason: String) -> ConfigFileError {
-        ConfigFileError(file: file, line: line, key: key, reason: reason)
+        ConfigFileError(file: file, line: ConfigText.line(of: name, in: text), key: key, reason: reason)
     }
 
     /// The error for a key the server does not know, listing the ones it does.

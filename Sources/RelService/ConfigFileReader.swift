@@ -71,7 +71,7 @@ public struct ConfigFileReader {
             try apply(
                 ConfigEntry(
                     name: name, key: prefix + name, value: value, file: path,
-                    line: ConfigText.line(of: name, in: text), unknownReason: unknown))
+                    text: text, unknownReason: unknown))
         }
     }
 }

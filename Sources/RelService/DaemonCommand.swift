@@ -5,16 +5,11 @@ import Logging
 /// What the command lines of reld and relhub share.
 public enum DaemonCommand {
     /// Parses the arguments as `Command`, runs it (or the help it asked for) and exits with the
-    /// documented status. ArgumentParser's own `main()` cannot await a root command's `run()`
-    /// when the parsed command is `help`, which is synchronous.
+    /// documented status: ArgumentParser's async `main()` (which exits only on an error), then
+    /// exit 0, so that a `Never` entry point needs no code after it.
     public static func main<Command: AsyncParsableCommand>(_ type: Command.Type) async -> Never {
-        do {
-            var command = try Command.parseAsRoot()
-            if var root = command as? Command { try await root.run() } else { try command.run() }
-            Command.exit(withError: nil)
-        } catch {
-            Command.exit(withError: error)
-        }
+        await Command.main(nil)
+        Command.exit(withError: nil)
     }
 
     /// Exit status for a bad command line: an unknown option or a bad option value (EX_USAGE,

@@ -59,7 +59,7 @@ public final class FeedClient: Sendable {
     /// `POST /v1/changes` with a batch, gzip-compressed. `node` is this replica's own node id,
     /// sent as `Reld-Node` so that the hub binds only that id to our token, not the ids of
     /// others' changes we relay after a feed reset; hubs of version 0.2.0 or earlier ignore it.
-    public func push(_ batch: PushBatch, node: String? = nil) async throws(FeedError) -> PushResult {
+    public func push(_ batch: PushBatch, node: String?) async throws(FeedError) -> PushResult {
         let url = settings.url.string + FeedRoutes.changes
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -119,15 +119,15 @@ public final class FeedClient: Sendable {
         switch response.status.code {
         case 304: return (response, .null)
         case 200..<300: break
-        case 401, 403:
-            // 403 node_not_yours accepts the token but not our node id: its message says what to do.
-            let code = (try? JSONValue.parse(String(buffer: body)))?["error"]?["code"]?.stringValue
-            guard code == WireErrorCode.nodeNotYours.rawValue else { throw .unauthorized(url: url, status: Int(response.status.code)) }
-            fallthrough
         default:
-            let message =
-                (try? JSONValue.parse(String(buffer: body)))?["error"]?["message"]?.stringValue
-                ?? response.status.reasonPhrase
+            let answer = (try? JSONValue.parse(String(buffer: body)))?["error"]
+            // 403 node_not_yours accepts the token but not our node id: its message says what to do.
+            if response.status.code == 401 || response.status.code == 403,
+                answer?["code"]?.stringValue != WireErrorCode.nodeNotYours.rawValue
+            {
+                throw .unauthorized(url: url, status: Int(response.status.code))
+            }
+            let message = answer?["message"]?.stringValue ?? response.status.reasonPhrase
             let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds(max(0, $0)) }
             throw .status(url: url, status: Int(response.status.code), message: message, retryAfter: retryAfter)
         }

@@ -85,25 +85,18 @@ public actor SyncEngine {
     /// store says what happened; the program running the engine knows what its user can do).
     public init(
         database: AppDatabase, settings: FeedSettings, logger: Logger,
-        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+        storeMessage: @escaping @Sendable (StoreError) -> String
     ) {
         self.init(
             database: database, settings: settings, feed: FeedClient(settings: settings), logger: logger,
             storeMessage: storeMessage)
     }
 
-    /// Creates an engine that reaches the feed through `feed`.
-    public init(
-        database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger,
-        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
-    ) {
-        self.init(database: database, settings: settings, feed: feed, logger: logger, clock: .system, storeMessage: storeMessage)
-    }
-
-    /// Creates an engine that reads the time and the backoff's jitter from `clock`.
+    /// Creates an engine that reaches the feed through `feed` and reads the time and the
+    /// backoff's jitter from `clock` (the tests' in-memory hub and fixed clocks).
     init(
-        database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger, clock: SyncClock,
-        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+        database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger,
+        clock: SyncClock = .system, storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
     ) {
         self.database = database
         self.settings = settings
