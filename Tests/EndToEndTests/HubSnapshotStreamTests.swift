@@ -14,17 +14,7 @@ struct HubSnapshotStreamTests {
     /// (about 12.5 KB of document a record), pushed in batches of 200.
     static func bigHub(_ dir: TempDir, settings: String = "", records: Int) throws -> (hub: ServerProcess, token: String) {
         let tokenFile = try Hub.makeToken(in: dir)
-        let config = dir.file("relhub.toml")
-        try settings.write(toFile: config, atomically: true, encoding: .utf8)
-        let hub = try ServerProcess(
-            dir: dir, name: "relhub", executable: Binaries.relhub,
-            arguments: ["--config", config, "--listen", "127.0.0.1:0", "--state-dir", dir.file("hub"), "--token-file", tokenFile]
-        ) { log in
-            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
-                let text = line.split(separator: ":").last
-            else { return nil }
-            return Int(text.prefix { $0.isNumber })
-        }
+        let hub = try Hub.start(dir: dir, tokenFile: tokenFile, settings: settings)
         let token = try Hub.tokenText(tokenFile)
         for start in stride(from: 1, through: records, by: 200) {
             let changes = (start..<min(start + 200, records + 1)).map {

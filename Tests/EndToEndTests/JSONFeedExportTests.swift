@@ -49,17 +49,8 @@ import Testing
         let dir = try TempDir()
         defer { dir.remove() }
         let tokenFile = try Hub.makeToken(in: dir)
-        let config = dir.file("relhub.toml")
-        try "json_feed = \"public\"\njson_feed_title = \"Mali and Russia\"\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let hub = try ServerProcess(
-            dir: dir, name: "relhub", executable: Binaries.relhub,
-            arguments: ["--config", config, "--listen", "127.0.0.1:0", "--state-dir", dir.file("hub"), "--token-file", tokenFile]
-        ) { log in
-            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
-                let text = line.split(separator: ":").last
-            else { return nil }
-            return Int(text.prefix { $0.isNumber })
-        }
+        let hub = try Hub.start(
+            dir: dir, tokenFile: tokenFile, settings: "json_feed = \"public\"\njson_feed_title = \"Mali and Russia\"\n")
         defer { hub.stop(SIGKILL) }
         let node = try Daemon(
             dir: dir, stateDir: dir.file("a"), socket: dir.file("a.sock"),

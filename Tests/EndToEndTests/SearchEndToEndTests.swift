@@ -43,6 +43,29 @@ import Testing
         }
     }
 
+    /// The curl examples of docs/control-api.md: a space is `%20`, and `+` is a plus sign (a
+    /// `+` read as a space would find the same records as `%20`).
+    @Test func theQueryStringReadsPlusAsAPlusSign() throws {
+        try withDaemon { d in
+            #expect(try d.relctl("import", Binaries.seedRecords).status == 0)
+            func get(_ target: String) throws -> [String: Any] {
+                let answer = try rawExchange(d.socket, Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                let body = try #require(answer.range(of: "\r\n\r\n").map { String(answer[$0.upperBound...]) }, "\(answer)")
+                return try #require(try parseJSON(body) as? [String: Any], "\(answer)")
+            }
+            let spaced = try get("/v1/search?q=wagn*%20%22tin%20zaouatine%22&kind=event")
+            let hits = spaced["hits"] as? [[String: Any]] ?? []
+            #expect((hits.first?["record"] as? [String: Any])?["id"] as? String == "mlru-e31", "\(spaced)")
+            #expect(hits.first?["snippet"] as? String == "Ambush on Malian army and [Wagner] convoy near [Tin Zaouatine]")
+            #expect(spaced["total"] as? Int == 2)
+            #expect(try get("/v1/search?q=wagn*+%22tin+zaouatine%22&kind=event")["total"] as? Int == 0)
+            let error = try get("/v1/records?limit=1+0")["error"] as? [String: Any]
+            #expect(
+                error?["message"] as? String == "query parameter limit \"1+0\": must be a whole number 1-100000",
+                "\(String(describing: error))")
+        }
+    }
+
     @Test func aQueryThatCannotBeReadIsRefused() throws {
         try withDaemon { d in
             let bad = try d.relctl("search", "wagner AND")

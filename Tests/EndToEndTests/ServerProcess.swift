@@ -85,16 +85,25 @@ enum Hub {
     }
 
     /// Starts relhub; `port` 0 lets it pick a free one (read back from its "ready" line).
-    static func start(dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil) throws -> ServerProcess {
-        try ServerProcess(
-            dir: dir, name: "relhub", executable: Binaries.relhub,
-            arguments: ["--listen", "127.0.0.1:\(port)", "--state-dir", stateDir ?? dir.file("hub"), "--token-file", tokenFile]
-        ) { log in
-            guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
-                let text = line.split(separator: ":").last
-            else { return nil }
-            return Int(text.prefix { $0.isNumber })
+    /// `settings`, if given, is written to `dir/relhub.toml` and passed as its config file.
+    static func start(
+        dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil, settings: String? = nil
+    ) throws -> ServerProcess {
+        var arguments = ["--listen", "127.0.0.1:\(port)", "--state-dir", stateDir ?? dir.file("hub"), "--token-file", tokenFile]
+        if let settings {
+            let config = dir.file("relhub.toml")
+            try settings.write(toFile: config, atomically: true, encoding: .utf8)
+            arguments = ["--config", config] + arguments
         }
+        return try ServerProcess(dir: dir, name: "relhub", executable: Binaries.relhub, arguments: arguments, portIn: readyPort)
+    }
+
+    /// The port in relhub's "ready" log line, once it is there.
+    static func readyPort(_ log: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains(" ready ") }),
+            let text = line.split(separator: ":").last
+        else { return nil }
+        return Int(text.prefix { $0.isNumber })
     }
 
     /// Serves `directory` with Python's static web server (Last-Modified, no ETag).

@@ -9,18 +9,21 @@ import Testing
 /// other users can write to; exports are private by default.
 @Suite("State file safety", .serialized)
 struct StateFileSafetyTests {
-    @Test func aSymlinkAtTheLockFileIsRefusedAndItsTargetUntouched() throws {
+    /// The lock file is opened with O_NOFOLLOW; the database and its log are checked before
+    /// SQLite opens them.
+    @Test(arguments: ["reld.lock", "reld.sqlite", "reld.sqlite-wal"])
+    func aSymlinkedStateFileIsRefusedAndItsTargetUntouched(name: String) throws {
         let dir = try TempDir()
         defer { dir.remove() }
         let state = dir.file("state")
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let victim = dir.file("victim")
         try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: state + "/reld.lock", withDestinationPath: victim)
+        try FileManager.default.createSymbolicLink(atPath: state + "/" + name, withDestinationPath: victim)
         let reld = try Daemon(dir: dir, extraArguments: [], expectReady: false)
         defer { _ = try? reld.stop(SIGKILL) }
         #expect(try reld.waitForExit() == 1)
-        #expect(reld.log.contains("reld.lock is a symbolic link"), "\(reld.log)")
+        #expect(reld.log.contains("\(name) is a symbolic link"), "\(reld.log)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
     }
 

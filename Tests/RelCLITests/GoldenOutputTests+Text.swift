@@ -69,16 +69,8 @@ extension GoldenOutputTests {
     }
 
     @Test func conflictsAndStatusEscapeWhatTheyQuote() throws {
-        let conflict = ConflictInfo(
-            recordID: "mlru-e21", title: "Title\n\u{1B}]0;owned\u{07}", field: "title",
-            current: VersionInfo(
-                value: "New\u{1B}[8m", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
-                time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
-            others: [
-                VersionInfo(
-                    value: "Old \u{202E}txt.exe", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
-                    time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))
-            ])
+        let conflict = Self.conflict(
+            title: "Title\n\u{1B}]0;owned\u{07}", field: "title", current: "New\u{1B}[8m", other: "Old \u{202E}txt.exe")
         let conflicts = HumanOutput.conflicts([conflict])
         try expectGolden(conflicts, "conflicts-awkward-text.txt")
         #expect(!conflicts.unicodeScalars.contains { TerminalText.needsEscape($0, multiline: true) })

@@ -18,6 +18,21 @@ import Testing
         return try records.map { try RecordValidator.record(from: $0) { "unused" }.json }
     }
 
+    /// A conflict on record mlru-e21 between a remote `current` value and a local `other` one,
+    /// with fixed nodes and times so that the output is the same on every run.
+    static func conflict(title: String, field: String, current: JSONValue, other: JSONValue) -> ConflictInfo {
+        ConflictInfo(
+            recordID: "mlru-e21", title: title, field: field,
+            current: VersionInfo(
+                value: current, node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
+                time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
+            others: [
+                VersionInfo(
+                    value: other, node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
+                    time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))
+            ])
+    }
+
     func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = Self.goldenDirectory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
@@ -60,16 +75,7 @@ import Testing
                 + HumanOutput.sync(SyncResponse(pulled: 14, pushed: 0, conflicts: 1, notModified: false, readOnly: true, pendingChanges: 1))
                 + HumanOutput.sync(SyncResponse(pulled: 3, pushed: 0, conflicts: 0, notModified: false, readOnly: true)),
             "sync-snapshot.txt")
-        let conflict = ConflictInfo(
-            recordID: "mlru-e21", title: "Wagner deployment reported", field: "claim_status",
-            current: VersionInfo(
-                value: "disputed", node: "6f1c2a8e-2b7d-4f4e-9a53-0c1d2e3f4a5b", local: false,
-                time: "2026-11-30T09:12:03Z", hlc: HLCTimestamp(rawValue: 117_705_009_925_849_088)),
-            others: [
-                VersionInfo(
-                    value: "reported", node: "0e11ac74-6851-4182-8e6b-ae4dbc08778f", local: true,
-                    time: "2026-11-30T09:11:58Z", hlc: HLCTimestamp(rawValue: 117_705_009_600_000_000))
-            ])
+        let conflict = Self.conflict(title: "Wagner deployment reported", field: "claim_status", current: "disputed", other: "reported")
         try expectGolden(HumanOutput.conflicts([conflict]), "conflicts.txt")
         try expectGolden(HumanOutput.conflicts([]), "conflicts-none.txt")
     }

@@ -46,6 +46,7 @@ import Testing
             let db = try AppDatabase(path: path)
             let after = try await StoreContents.read(db, ids: before.records.keys)
             #expect(after.nodeID == before.nodeID)
+            #expect(before.records.count == 7, "the fixture's records, tombstone included, were read")
             for (id, state) in before.records.sorted(by: { $0.key < $1.key }) {
                 #expect(after.records[id] == state, "record \(id)")
             }
