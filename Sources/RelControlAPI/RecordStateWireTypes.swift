@@ -32,4 +32,6 @@ public struct RecordStateResponse: Codable, Sendable, Equatable {
 public enum RecordQuery {
     /// `include_deleted=true`.
     public static let includeDeleted = "include_deleted"
+    /// `as_of=TIME`: the record as it stood then (``RelModel/AsOfTime``).
+    public static let asOf = "as_of"
 }

@@ -22,6 +22,8 @@ public enum Routes {
     public static func resolve(_ id: String) -> String { "/v1/records/" + id + "/resolve" }
     /// `POST`: bring back a deleted record.
     public static func restore(_ id: String) -> String { "/v1/records/" + id + "/restore" }
+    /// `GET`: a record's changes, oldest first.
+    public static func history(_ id: String) -> String { "/v1/records/" + id + "/history" }
 
     /// Each route pattern with the methods it takes, for `405 Method Not Allowed` answers.
     public static let methods: [(pattern: String, methods: [String])] = [
@@ -36,6 +38,7 @@ public enum Routes {
         (conflicts, ["GET"]),
         ("/v1/records/:id/resolve", ["POST"]),
         ("/v1/records/:id/restore", ["POST"]),
+        ("/v1/records/:id/history", ["GET"]),
     ]
 
     /// The methods `path` takes, or `nil` if no route has this path.

@@ -107,14 +107,22 @@ public struct VersionInfo: Codable, Sendable, Equatable {
     /// The packed clock stamp, as a decimal string: it exceeds 2^53, which JavaScript and jq
     /// numbers do not hold exactly.
     public var hlc: String
+    /// The node's human name (`[node] name`), where known; absent otherwise.
+    public var nodeName: String?
 
     /// Creates the info.
-    public init(value: JSONValue, node: String, local: Bool, time: String, hlc: HLCTimestamp) {
+    public init(value: JSONValue, node: String, local: Bool, time: String, hlc: HLCTimestamp, nodeName: String? = nil) {
         self.value = value
         self.node = node
         self.local = local
         self.time = time
         self.hlc = String(hlc.rawValue)
+        self.nodeName = nodeName
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case value, node, local, time, hlc
+        case nodeName = "node_name"
     }
 }
 

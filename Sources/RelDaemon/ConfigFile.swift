@@ -25,7 +25,7 @@ public enum ConfigFile {
             "state_dir", "socket", "socket_group", "socket_mode", "log_level", "max_request_bytes",
             "max_import_bytes", "idle_timeout", "max_connections",
         ]
-        try file.forEachKey(known: known, tables: ["sync"]) { (entry) throws(ConfigError) in
+        try file.forEachKey(known: known, tables: ["node", "sync"]) { (entry) throws(ConfigError) in
             switch entry.name {
             case "state_dir": config.stateDirectory = try entry.absolutePath()
             case "socket": config.socketPath = try entry.absolutePath()
@@ -51,6 +51,20 @@ public enum ConfigFile {
             case "max_import_bytes": config.maxImportBytes = try entry.byteCount()
             case _ where entry.isServerLimit: try entry.apply(to: &config.limits)
             case "sync": try applySync(entry, of: file, to: &config)
+            case "node": try applyNode(entry, of: file, to: &config)
+            default: throw entry.unknownKey()
+            }
+        }
+    }
+
+    /// The `[node]` table: name.
+    static func applyNode(_ table: ConfigEntry, of file: ConfigFileReader, to config: inout DaemonConfig) throws(ConfigError) {
+        try file.forEachKey(ofTable: table, known: ["name"]) { (entry) throws(ConfigError) in
+            switch entry.name {
+            case "name":
+                let s = try entry.string("must be a name in quotes, such as \"ana@laptop\"")
+                guard let name = NodeName.checked(s) else { throw entry.fail(NodeName.rule) }
+                config.nodeName = name
             default: throw entry.unknownKey()
             }
         }

@@ -26,9 +26,11 @@ struct ControlAPI: Sendable {
         router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
         router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
         router.get("/v1/records/:id") { request, context in
-            try await self.show(
-                context.parameters.require("id"), includeDeleted: request.uri.queryParameters[RecordQuery.includeDeleted[...]] == "true")
+            let id = try context.parameters.require("id")
+            if let asOf = request.uri.queryParameters[RecordQuery.asOf[...]] { return try await self.show(id, asOf: String(asOf)) }
+            return try await self.show(id, includeDeleted: request.uri.queryParameters[RecordQuery.includeDeleted[...]] == "true")
         }
+        router.get("/v1/records/:id/history") { request, context in try await self.history(request, context) }
         router.patch("/v1/records/:id") { request, context in try await self.edit(request, context) }
         router.delete("/v1/records/:id") { _, context in try await self.delete(context) }
         router.post("/v1/records/:id/restore") { _, context in try await self.restore(context) }

@@ -40,6 +40,8 @@ public struct Daemon: Sendable {
         try SocketGuard.prepare(config.socketPath)
         let database = try AppDatabase(path: stateDirectory.databasePath)
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])
+        // The name labels this node's changes in history, here and wherever they are pushed.
+        try await database.setNodeName(config.nodeName)
 
         let sync = feed.map { Self.syncEngine(database: database, feed: $0, logger: self.logger) }
         let config = self.config

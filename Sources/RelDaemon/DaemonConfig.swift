@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RelControlAPI
+import RelModel
 import RelService
 
 /// Everything reld needs to know to run: built-in defaults, then the config file, then flags.
@@ -33,6 +34,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxBackoff = 300
     /// How far ahead of this clock a pulled change may be, seconds (`[sync] max_clock_skew`).
     public var maxClockSkew = 86_400
+    /// This node's human name in history, here and on every replica (`[node] name`);
+    /// `user@hostname` by default.
+    public var nodeName: String?
 
     /// The defaults for this user: system paths as root (or under systemd), XDG paths otherwise.
     public static func defaults(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
@@ -40,11 +44,21 @@ public struct DaemonConfig: Sendable, Equatable {
         var config = DaemonConfig(
             stateDirectory: paths.stateDirectory, socketPath: paths.socket,
             socketGroup: paths.isSystem ? "reld" : nil)
+        config.nodeName = defaultNodeName(environment: environment)
         // A systemd credential (LoadCredential=feed-token:...) needs no config at all.
         if let credentials = environment["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/feed-token") {
             config.tokenFile = credentials + "/feed-token"
         }
         return config
+    }
+
+    /// `user@hostname`: the user reld runs as (the login name, else the user id's) and the host.
+    static func defaultNodeName(environment: [String: String]) -> String? {
+        let user =
+            environment["USER"] ?? environment["LOGNAME"]
+            ?? getpwuid(geteuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "reld"
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+        return NodeName.checked("\(user)@\(host)")
     }
 
     /// Creates a configuration.

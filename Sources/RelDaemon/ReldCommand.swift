@@ -54,6 +54,11 @@ public struct ReldCommand: AsyncParsableCommand {
     var syncInterval: Int?
 
     @Option(
+        name: .customLong("node-name"),
+        help: ArgumentHelp("This node's name in history, here and on every replica (default USER@HOST).", valueName: "name"))
+    var nodeName: String?
+
+    @Option(
         name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
@@ -75,6 +80,9 @@ public struct ReldCommand: AsyncParsableCommand {
             files: ["--config", "--token-file", "--ca-file"])
         if let feed {
             do { _ = try FeedURL(feed) } catch { throw ValidationError("--feed: \(error)") }
+        }
+        if let nodeName, NodeName.checked(nodeName) == nil {
+            throw ValidationError("--node-name \(JSONText.quoted(nodeName)): \(NodeName.rule)")
         }
         if let syncInterval, !(1...86_400).contains(syncInterval) {
             throw ValidationError("--sync-interval \(syncInterval): must be 1 to 86400 seconds")
@@ -159,6 +167,7 @@ public struct ReldCommand: AsyncParsableCommand {
             }
             config.syncInterval = syncInterval
         }
+        if let nodeName { config.nodeName = NodeName.checked(nodeName) }
         if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
         return config
     }

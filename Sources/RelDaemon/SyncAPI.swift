@@ -54,11 +54,15 @@ extension ControlAPI {
 
     func conflicts() async throws -> Response {
         let node = database.nodeID
+        let conflicts = try await database.conflicts()
+        let names = try await database.nodeNames(of: Set(conflicts.flatMap { [$0.current.stamp.node] + $0.losers.map(\.stamp.node) }))
         func info(_ v: FieldVersion) -> VersionInfo {
             let time = Date(timeIntervalSince1970: Double(v.stamp.hlc.millis) / 1000).formatted(.iso8601)
-            return VersionInfo(value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc)
+            return VersionInfo(
+                value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc,
+                nodeName: names[v.stamp.node])
         }
-        let list = try await database.conflicts().map {
+        let list = conflicts.map {
             ConflictInfo(recordID: $0.recordID, title: $0.title, field: $0.field, current: info($0.current), others: $0.losers.map(info))
         }
         return try Self.json(ConflictsResponse(conflicts: list))

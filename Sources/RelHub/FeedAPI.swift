@@ -48,6 +48,8 @@ struct FeedAPI: Sendable {
     /// Sent by a replica with each push: its own node id, the only one the push may bind to its
     /// token (docs/sync-protocol.md, "Node ownership").
     static let nodeHeader = HTTPField.Name("Reld-Node")!
+    /// The pusher's human name, percent-encoded UTF-8 (``NodeName``).
+    static let nodeNameHeader = HTTPField.Name("Reld-Node-Name")!
 
     /// `hlc=string` asks for clock values as decimal strings; without it (or with `hlc=integer`)
     /// they are integers, as replicas of version 0.2.0 or earlier read them.
@@ -108,9 +110,12 @@ struct FeedAPI: Sendable {
             guard NodeID.isValid(node) else { throw HubError(.badRequest, .badRequest, "Reld-Node: \(NodeID.rule)") }
             declared = node
         }
+        // A name is a label: a bad one is dropped, never a reason to refuse the changes.
+        let name = request.headers[Self.nodeNameHeader].flatMap(NodeName.fromHeader)
         let summary: ApplySummary
         do {
-            summary = try await database.applyPushed(batch.changes, writer: writer, declaredNode: declared, bound: config.clockBound)
+            summary = try await database.applyPushed(
+                batch.changes, writer: writer, declaredNode: declared, declaredName: name, bound: config.clockBound)
         } catch let error as StoreError {
             switch error {
             case .nodeNotYours(let node, _), .sequenceGap(let node, _, _), .sequenceExhausted(let node):

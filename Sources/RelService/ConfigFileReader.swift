@@ -41,12 +41,14 @@ public struct ConfigFileReader {
     }
 
     /// Hands every key of the file's top level to `apply`. `known` (keys, then `tables`) is
-    /// what ``ConfigEntry/unknownKey()`` lists: "known keys are: a, b, and the table [t]".
+    /// what ``ConfigEntry/unknownKey()`` lists: "known keys are: a, b, and the table [t]" (or
+    /// "and the tables [t], [u]").
     public func forEachKey(
         known: [String], tables: [String] = [],
         _ apply: (ConfigEntry) throws(ConfigFileError) -> Void
     ) throws(ConfigFileError) {
-        let list = known.joined(separator: ", ") + tables.map { ", and the table [\($0)]" }.joined()
+        let names = tables.map { "[\($0)]" }.joined(separator: ", ")
+        let list = known.joined(separator: ", ") + (tables.isEmpty ? "" : ", and the table\(tables.count > 1 ? "s" : "") \(names)")
         try forEachKey(of: root, prefix: "", unknown: "unknown key; known keys are: \(list)", apply)
     }
 

@@ -2,14 +2,6 @@ import GRDB
 import OrderedCollections
 import RelModel
 
-/// One version of a field, as `conflicts` shows it.
-public struct FieldVersion: Sendable, Equatable {
-    /// The value.
-    public var value: JSONValue
-    /// Who wrote it, and when.
-    public var stamp: Stamp
-}
-
 /// A field edited concurrently on several nodes to different values: the value every replica
 /// now shows, and the versions that lost, kept until someone resolves the conflict.
 public struct FieldConflict: Sendable, Equatable {

@@ -72,7 +72,16 @@ extension AppDatabase {
                     text += "}"
                 }
             }
-            text += "],\"next\":\(next),\"more\":\(rows.count > limit)}"
+            // Names of the page's nodes, where known; older replicas ignore the member.
+            let names = try Self.nodeNames(db, Set(page.map { $0[4] as String }))
+            text += "],\"node_names\":{"
+            for (i, node) in names.keys.sorted().enumerated() {
+                if i > 0 { text += "," }
+                JSONText.quote(node, into: &text)
+                text += ":"
+                JSONText.quote(names[node]!, into: &text)
+            }
+            text += "},\"next\":\(next),\"more\":\(rows.count > limit)}"
             return (text, next, rows.count > limit)
         }
     }
@@ -178,11 +187,14 @@ extension AppDatabase {
 
     /// Merges a pulled page and moves the cursor past it in the same transaction, so a crash
     /// leaves either both or neither. Validators are kept for the next conditional request.
+    /// `nodeNames` are the names the page gives its nodes (never this node's own).
     public func applyPulled(
         _ changes: [Change], feedID: String, next: Int64, etag: String?, lastModified: String?,
-        bound: ClockBound = .default
+        nodeNames: [String: String] = [:], bound: ClockBound = .default
     ) async throws -> ApplySummary {
-        try await applyRemote(changes, bound: bound) { db in
+        let names = nodeNames.filter { $0.key != self.nodeID }
+        return try await applyRemote(changes, bound: bound) { db in
+            try Self.saveNodeNames(db, names)
             try Self.setMeta(db, "feed_id", feedID)
             try Self.setMeta(db, "feed_cursor", String(next))
             try Self.setMeta(db, "feed_etag", etag)

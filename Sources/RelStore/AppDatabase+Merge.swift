@@ -35,7 +35,7 @@ extension AppDatabase {
         before: (@Sendable (Database) throws -> Void)? = nil,
         within: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> ApplySummary {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = wallClock.nowMillis()
         var checked = changes
         for i in checked.indices {
             do {

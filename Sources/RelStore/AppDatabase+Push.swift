@@ -21,13 +21,23 @@ extension AppDatabase {
     ///
     /// Both are checked in the transaction that applies the batch, so two pushes racing for one
     /// node id cannot both bind it. The work is linear in the batch: two indexed lookups per change.
+    ///
+    /// `declaredName` (the `Reld-Node-Name` header, checked by ``NodeName``) names `declaredNode`
+    /// once the batch is taken, if the writer owns that node: nobody can rename another's node.
     public func applyPushed(
-        _ changes: [Change], writer: String, declaredNode: String?, bound: ClockBound = .default
+        _ changes: [Change], writer: String, declaredNode: String?, declaredName: String? = nil,
+        bound: ClockBound = .default
     ) async throws -> ApplySummary {
         try await applyRemote(
             changes, bound: bound, materialize: false,
             before: { db in
                 try Self.checkPush(db, changes, writer: writer, declaredNode: declaredNode)
+            },
+            within: { db in
+                guard let node = declaredNode, let name = declaredName else { return }
+                let owner = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT token_sha256 FROM node_owners WHERE node = ?"), arguments: [node])
+                if owner == writer { try Self.saveNodeNames(db, [node: name]) }
             })
     }
 

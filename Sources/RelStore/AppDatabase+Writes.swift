@@ -126,6 +126,9 @@ extension AppDatabase {
         try await write { db in
             var summary = ImportSummary()
             var log = ChangeWriter(db: db, node: self.nodeID)
+            // New rows are indexed for search in one statement at the end (see `indexRecords`).
+            let lastRowid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM records") ?? 0
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, '1')", arguments: [Self.deferredIndexKey])
             for (index, record) in records.enumerated() {
                 if let progress, index % Self.importProgressInterval == 0 { try progress(index, records.count) }
                 guard let current = try self.stored(db, id: record.id) else {
@@ -151,6 +154,8 @@ extension AppDatabase {
                 try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
                 summary.updated += 1
             }
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.deferredIndexKey])
+            try Self.indexRecords(db, after: lastRowid)
             try progress?(records.count, records.count)
             return summary
         }

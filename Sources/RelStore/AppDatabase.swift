@@ -15,10 +15,14 @@ public struct AppDatabase: Sendable {
     /// The database file.
     public let path: String
     let clock: ClockBox
+    /// Where the clock reads wall time.
+    let wallClock: WallClock
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws(StoreError) {
+    /// `wallClock` is the system's; tests give a skewed one.
+    public init(path: String, wallClock: WallClock = .system) throws(StoreError) {
         self.path = path
+        self.wallClock = wallClock
         var config = Configuration()
         config.label = "reld"
         config.busyMode = .timeout(5)
@@ -140,8 +144,25 @@ public struct AppDatabase: Sendable {
 
     /// The next timestamp of this node's clock.
     func tick() -> HLCTimestamp {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = wallClock.nowMillis()
         return clock.mutex.withLock { $0.tick(nowMillis: now) }
+    }
+}
+
+/// Where a store reads wall time for its clock and its clock bound.
+public struct WallClock: Sendable {
+    /// Milliseconds since 1970.
+    public var nowMillis: @Sendable () -> Int64
+
+    /// A clock that reads `nowMillis`.
+    public init(nowMillis: @escaping @Sendable () -> Int64) { self.nowMillis = nowMillis }
+
+    /// The system's clock.
+    public static let system = WallClock { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// The system's clock shifted by `millis` (ahead when positive): a machine set wrong.
+    public static func skewed(by millis: Int64) -> WallClock {
+        WallClock { Int64(Date().timeIntervalSince1970 * 1000) + millis }
     }
 }
 

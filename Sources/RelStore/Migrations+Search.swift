@@ -32,6 +32,35 @@ extension AppDatabase {
         try db.execute(sql: "INSERT INTO records_fts (\(indexColumns)) SELECT \(indexValues(of: "records")) FROM records")
     }
 
+    /// `v8-search-deferred`: the insert trigger stands aside while `meta` holds
+    /// ``deferredIndexKey``, which only an import sets, inside its own transaction (so no other
+    /// connection ever sees it): the import then indexes its new rows in one statement
+    /// (``indexRecords(_:after:)``), about four times faster than row by row between the
+    /// writes of the change log.
+    static func deferSearchIndexInserts(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP TRIGGER records_fts_insert;
+                CREATE TRIGGER records_fts_insert AFTER INSERT ON records
+                WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = '\(deferredIndexKey)') BEGIN
+                    \(insertIndexRow);
+                END;
+                """)
+    }
+
+    /// The `meta` key an import sets while its new rows wait to be indexed.
+    static let deferredIndexKey = "search_index_deferred"
+
+    /// Indexes the records rows with a rowid above `rowid` that the index lacks: the rows an
+    /// import created (new rows take rowids above every earlier one).
+    static func indexRecords(_ db: Database, after rowid: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO records_fts (\(indexColumns)) SELECT \(indexValues(of: "records")) FROM records
+                WHERE records.rowid > ? AND records.rowid NOT IN (SELECT rowid FROM records_fts WHERE rowid > ?)
+                """, arguments: [rowid, rowid])
+    }
+
     private static let indexColumns = "rowid, title, notes, tags, actors, parties, place, source"
 
     private static var insertIndexRow: String {

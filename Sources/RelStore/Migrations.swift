@@ -123,6 +123,20 @@ extension AppDatabase {
         migrator.registerMigration("v6-search") { db in
             try createSearchIndex(db)
         }
+        migrator.registerMigration("v7-node-names") { db in
+            try db.execute(
+                sql: """
+                    -- Human names of nodes (`[node] name`), for history: this node's own from its
+                    -- config, others' as the feed carries them. Labels only; ids stay the identity.
+                    CREATE TABLE node_names (
+                        node TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v8-search-deferred") { db in
+            try deferSearchIndexInserts(db)
+        }
         return migrator
     }
 }

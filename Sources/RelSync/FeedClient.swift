@@ -59,7 +59,8 @@ public final class FeedClient: Sendable {
     /// `POST /v1/changes` with a batch, gzip-compressed. `node` is this replica's own node id,
     /// sent as `Reld-Node` so that the hub binds only that id to our token, not the ids of
     /// others' changes we relay after a feed reset; hubs of version 0.2.0 or earlier ignore it.
-    public func push(_ batch: PushBatch, node: String?) async throws(FeedError) -> PushResult {
+    /// `nodeName` goes as `Reld-Node-Name`, percent-encoded UTF-8; hubs that predate it ignore it.
+    public func push(_ batch: PushBatch, node: String?, nodeName: String?) async throws(FeedError) -> PushResult {
         let url = settings.url.string + FeedRoutes.changes
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -71,6 +72,7 @@ public final class FeedClient: Sendable {
         }
         request.headers.add(name: "Content-Type", value: "application/json")
         if let node { request.headers.add(name: "Reld-Node", value: node) }
+        if let nodeName { request.headers.add(name: "Reld-Node-Name", value: NodeName.headerValue(nodeName)) }
         request.body = .bytes(body)
         let (_, json) = try await exchange(request, url: url)
         do { return try PushResult(json: json) } catch { throw FeedError.badResponse(url: url, reason: "\(error.path): \(error.reason)") }

@@ -10,8 +10,9 @@ public protocol FeedTransport: Sendable {
     func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage>
     /// `GET` of a snapshot document, conditional on its validators.
     func snapshot(etag: String?, lastModified: String?) async throws(FeedError) -> Fetched<FeedSnapshot>
-    /// `POST /v1/changes` with a batch; `node` is this replica's own node id (`Reld-Node`).
-    func push(_ batch: PushBatch, node: String?) async throws(FeedError) -> PushResult
+    /// `POST /v1/changes` with a batch; `node` is this replica's own node id (`Reld-Node`) and
+    /// `nodeName` its human name (`Reld-Node-Name`).
+    func push(_ batch: PushBatch, node: String?, nodeName: String?) async throws(FeedError) -> PushResult
     /// Releases connections; called once, when the engine stops.
     func shutdown() async
 }

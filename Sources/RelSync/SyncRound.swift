@@ -75,7 +75,7 @@ struct SyncRound: Sendable {
                     try await self.database.applyPulled(
                         page.changes, feedID: page.feedID, next: page.next,
                         etag: page.more ? nil : newEtag, lastModified: nil,
-                        bound: self.settings.clockBound)
+                        nodeNames: page.nodeNames, bound: self.settings.clockBound)
                 }
                 report.pulled += summary.applied
                 report.conflicts += summary.conflicts
@@ -90,12 +90,13 @@ struct SyncRound: Sendable {
 
     private func push(_ report: inout SyncEngine.Report) async throws(FeedError) {
         var size = settings.batchSize
+        let name = try await store { try await self.database.nodeName() }
         while true {
             let limit = size
             let (batch, mark) = try await store { try await self.database.changesToPush(limit: limit) }
             guard !batch.isEmpty else { return }
             do {
-                _ = try await feed.push(PushBatch(changes: batch), node: database.nodeID)
+                _ = try await feed.push(PushBatch(changes: batch), node: database.nodeID, nodeName: name)
             } catch .status(_, 413, _, _) where size > 1 {
                 // Larger than the feed takes (big values): send smaller batches.
                 size = max(1, size / 4)

@@ -91,11 +91,11 @@ import Testing
         #expect(e.key == "socket_path")
         #expect(
             e.reason
-                == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"
+                == "unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the tables [node], [sync]"
         )
         #expect(
             e.description
-                == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the table [sync]"#
+                == #"/etc/reld/reld.toml:3: key "socket_path": unknown key; known keys are: state_dir, socket, socket_group, socket_mode, log_level, max_request_bytes, max_import_bytes, idle_timeout, max_connections, and the tables [node], [sync]"#
         )
     }
 

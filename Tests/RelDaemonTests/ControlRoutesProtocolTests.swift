@@ -10,7 +10,7 @@ import Testing
 @Suite struct ControlRoutesProtocolTests {
     @Test func anUnknownPathIs404NamingIt() async throws {
         try await withControlAPI { client, _ in
-            for path in ["/v1/nope", "/v2/status", "/", "/v1/records/ev-1/history"] {
+            for path in ["/v1/nope", "/v2/status", "/", "/v1/records/ev-1/nope"] {
                 let response = try await client.send(.get, path)
                 expectError(response, .notFound, "not_found")
                 #expect(response.errorMessage == "no such route: GET \(path); see docs/control-api.md")

@@ -16,8 +16,8 @@ import Testing
         let lines = text.split(separator: "\n").filter { $0.hasPrefix("# ") && ($0.contains(" = ") || $0.hasPrefix("# [")) }
             .map { String($0.dropFirst(2)) }
         let keys = lines.filter { !$0.hasPrefix("[") }
-        #expect(keys.count == 15, "every key appears once, commented out: \(keys)")
-        #expect(lines.filter { $0.hasPrefix("[") } == ["[sync]"])
+        #expect(keys.count == 16, "every key appears once, commented out: \(keys)")
+        #expect(lines.filter { $0.hasPrefix("[") } == ["[node]", "[sync]"])
         let environment = ["STATE_DIRECTORY": "/var/lib/reld", "RUNTIME_DIRECTORY": "/run/reld", "HOME": "/root"]
         var config = DaemonConfig.defaults(environment: environment)
         var expected = config
@@ -25,6 +25,8 @@ import Testing
         expected.feed = "https://hub.example.org"
         expected.tokenFile = "/etc/reld/feed-token"
         expected.caFile = "/etc/reld/feed-ca.pem"
+        // The default name is the user's and the machine's: the file shows an example.
+        expected.nodeName = "ana@laptop"
         // reld refuses a socket_group that does not exist; where the reld group is missing (no
         // systemd-sysusers run here), a group that exists stands in for it.
         var shown = lines

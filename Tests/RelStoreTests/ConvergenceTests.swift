@@ -5,8 +5,11 @@ import RelStore
 import Testing
 
 /// Property: replicas that make random edits offline and sync through a hub in any order, with
-/// pages dropped, repeated and reordered, end with the same records and the same conflicts, and
-/// every concurrent value that lost is among those conflicts.
+/// pages dropped, repeated and reordered, and clocks set wrong (hours ahead or behind, jumping
+/// back when a replica restarts), end with the same records, the same conflicts and the same
+/// history of every record; every concurrent value that lost is among those conflicts, and each
+/// field holds the value its change log says it must (so a clock that ignored the stamps it
+/// received, and wrote "after" a change it saw with an earlier stamp, fails the property).
 ///
 /// `RELD_PROPERTY_SEED=N` replays one case; `RELD_PROPERTY_CASES=N` sets how many run.
 @Suite("Convergence (property)")
@@ -86,14 +89,21 @@ enum Simulation {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let hub = try AppDatabase(path: dir + "/hub.sqlite")
         var replicas: [AppDatabase] = []
-        for i in 0..<Int.random(in: 3...5, using: &rng) { replicas.append(try AppDatabase(path: dir + "/r\(i).sqlite")) }
+        for i in 0..<Int.random(in: 3...5, using: &rng) {
+            replicas.append(try AppDatabase(path: dir + "/r\(i).sqlite", wallClock: .skewed(by: skew(&rng))))
+        }
 
         for _ in 0..<Int.random(in: 10...40, using: &rng) {
-            let r = replicas[Int.random(in: 0..<replicas.count, using: &rng)]
-            switch Int.random(in: 0..<10, using: &rng) {
-            case 0...4: try await edit(r, &rng)
-            case 5...6: try await push(r, hub, &rng)
-            default: try await pull(r, hub, &rng, faulty: true)
+            let i = Int.random(in: 0..<replicas.count, using: &rng)
+            let r = replicas[i]
+            switch Int.random(in: 0..<20, using: &rng) {
+            case 0...9: try await edit(r, &rng)
+            case 10...13: try await push(r, hub, &rng)
+            case 14...18: try await pull(r, hub, &rng, faulty: true)
+            default:
+                // A restart with the clock set back (or on): the log's stamps must carry the clock.
+                try await r.close()
+                replicas[i] = try AppDatabase(path: r.path, wallClock: .skewed(by: skew(&rng) - 3 * hour))
             }
         }
         // Quiet: everyone pushes everything, then everyone pulls everything.
@@ -102,11 +112,23 @@ enum Simulation {
 
         let expected = try await hub.exportDocuments()
         let expectedConflicts = try await hub.conflicts()
-        let oracle = try await Oracle(changes: hub.changes(after: 0, limit: .max)).openConflicts
+        let oracle = try await Oracle(changes: hub.changes(after: 0, limit: .max))
         let hubConflicts = Set(expectedConflicts.flatMap { c in c.losers.map { "\(c.recordID).\(c.field)@\($0.stamp)" } })
-        guard hubConflicts == oracle else {
-            throw PropertyFailure(description: "hub conflicts \(hubConflicts.sorted()) but the losers of its log are \(oracle.sorted())")
+        guard hubConflicts == oracle.openConflicts else {
+            throw PropertyFailure(
+                description: "hub conflicts \(hubConflicts.sorted()) but the losers of its log are \(oracle.openConflicts.sorted())")
         }
+        for doc in expected {
+            guard case .object(let fields) = try JSONValue.parse(doc), let id = fields["id"]?.stringValue else { continue }
+            for (field, value) in fields where oracle.values["\(id).\(field)"].map({ $0 != value }) ?? false {
+                throw PropertyFailure(
+                    description:
+                        "\(id).\(field) is \(JSONText.compact(value)) but its log's greatest head is \(JSONText.compact(oracle.values["\(id).\(field)"]!))"
+                )
+            }
+        }
+        var histories: [String: Set<HistoryEntry>] = [:]
+        for id in ids { histories[id] = try await hub.history(id: id).map { Set($0.history.entries()) } ?? [] }
         for (i, r) in replicas.enumerated() {
             let docs = try await r.exportDocuments()
             guard docs == expected else {
@@ -115,9 +137,25 @@ enum Simulation {
             guard try await r.conflicts() == expectedConflicts else {
                 throw PropertyFailure(description: "replica \(i) lists other conflicts than the hub")
             }
+            for id in ids where try await r.history(id: id).map({ Set($0.history.entries()) }) ?? [] != histories[id] {
+                throw PropertyFailure(description: "replica \(i) tells another history of \(id) than the hub")
+            }
         }
         let log = try await hub.changes(after: 0, limit: .max)
         return (expectedConflicts.count, log.filter { $0.field == Change.deletedField }.count)
+    }
+
+    static let hour: Int64 = 3_600_000
+
+    /// A machine's clock error: mostly right, sometimes hours ahead or behind (within the one-day
+    /// bound that pulls accept), sometimes a few milliseconds off.
+    static func skew(_ rng: inout SplitMix64) -> Int64 {
+        switch Int.random(in: 0..<6, using: &rng) {
+        case 0: 2 * hour
+        case 1: -2 * hour
+        case 2: Int64.random(in: -50...50, using: &rng)
+        default: 0
+        }
     }
 
     static func edit(_ r: AppDatabase, _ rng: inout SplitMix64) async throws {
@@ -184,10 +222,12 @@ enum Simulation {
     }
 }
 
-/// Computes, from a change log alone, which versions should be open conflicts: the versions no
-/// change replaced, other than each field's greatest, whose values differ from it.
+/// Computes, from a change log alone, each field's value (its greatest head: the greatest version
+/// no change replaced) and which versions should be open conflicts: the other heads whose values
+/// differ from it.
 struct Oracle {
     var openConflicts: Set<String> = []
+    var values: [String: JSONValue] = [:]
 
     init(changes: [Change]) {
         var byField: [String: [Change]] = [:]
@@ -196,6 +236,7 @@ struct Oracle {
             let replaced = Set(versions.flatMap(\.bases))
             let heads = versions.filter { !replaced.contains($0.stamp) }
             guard let winner = heads.max(by: { $0.stamp < $1.stamp }) else { continue }
+            values[key] = winner.value
             for h in heads where h.stamp != winner.stamp && h.value != winner.value {
                 openConflicts.insert("\(key)@\(h.stamp)")
             }

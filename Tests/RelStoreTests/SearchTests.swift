@@ -109,6 +109,36 @@ import Testing
         }
     }
 
+    /// An import indexes its new rows in one statement at its end; updated rows, a record given
+    /// twice in one import, a rolled-back import and the writes after it must all come out right.
+    @Test func anImportIndexesWhatItCreatesAndWhatItUpdates() async throws {
+        try await withRecords { db throws in
+            let summary = try await db.importRecords([
+                try event("new-1", date: "2024", title: "Uranium talks in Niamey"),
+                try event("niger", date: "2024", title: "Wagner leaves Niger", category: "diplomatic", parties: ["NE"]),
+                try event("new-1", date: "2024", title: "Lithium talks in Niamey"),
+            ])
+            #expect(summary.created == 1 && summary.updated == 2)
+            #expect(try await found(db, "niamey") == ["new-1"])
+            #expect(try await found(db, "lithium") == ["new-1"], "the later of the two is indexed")
+            #expect(try await found(db, "uranium").isEmpty)
+            #expect(try await found(db, "leaves") == ["niger"])
+            // As when the client goes away: the whole import is rolled back.
+            await #expect(throws: CancellationError.self) {
+                _ = try await db.importRecords([try event("gone", date: "2024", title: "Gold in Kayes")]) { written, _ in
+                    if written > 0 { throw CancellationError() }
+                }
+            }
+            #expect(try await found(db, "kayes").isEmpty)
+            try await db.create(try event("after", date: "2024", title: "Gold in Sadiola"))
+            #expect(try await found(db, "sadiola") == ["after"], "a write after an import is indexed row by row again")
+            let flags = try await db.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM meta WHERE key = ?", arguments: [AppDatabase.deferredIndexKey])
+            }
+            #expect(flags == 0)
+        }
+    }
+
     @Test func aRecordMergedFromAFeedIsFoundAtOnce() async throws {
         try await withStore { a, _ in
             try await withStore { b, _ in

@@ -119,7 +119,7 @@ actor FakeHub {
     }
 
     /// `POST /v1/changes` by the holder of `token`, as FeedAPI.push answers it.
-    func push(_ batch: PushBatch, node: String?, token: String) async throws(FeedError) -> PushResult {
+    func push(_ batch: PushBatch, node: String?, nodeName: String? = nil, token: String) async throws(FeedError) -> PushResult {
         pushSizes.append(batch.changes.count)
         let url = self.url + FeedRoutes.changes
         try await arrive(.push)
@@ -129,7 +129,7 @@ actor FakeHub {
         }
         let summary: ApplySummary
         do {
-            summary = try await store.applyPushed(batch.changes, writer: token, declaredNode: node)
+            summary = try await store.applyPushed(batch.changes, writer: token, declaredNode: node, declaredName: nodeName)
         } catch let error as StoreError {
             let status =
                 switch error {
@@ -195,8 +195,8 @@ struct FakeFeed: FeedTransport {
         try await hub.snapshot(etag: etag)
     }
 
-    func push(_ batch: PushBatch, node: String?) async throws(FeedError) -> PushResult {
-        try await hub.push(batch, node: node, token: token)
+    func push(_ batch: PushBatch, node: String?, nodeName: String?) async throws(FeedError) -> PushResult {
+        try await hub.push(batch, node: node, nodeName: nodeName, token: token)
     }
 
     func shutdown() async {}

@@ -482,6 +482,29 @@ def run_checks(seed):
     check(a.json == {"created": 0, "updated": 1, "unchanged": 0}, "importing a deleted id brings it back as updated", a.raw)
     request("GET", "/v1/records/mlru-e40", 200, "(revived)")
 
+    # -- history and as_of
+    a = request("GET", "/v1/records/mlru-e40/history", 200)
+    actions = [e["action"] for e in a.json["entries"]] if a.json else []
+    check(actions[:1] == ["created"] and "deleted" in actions and actions.count("restored") == 1
+          and a.json["total"] == len(actions), "history tells the create, the delete and the revival, oldest first", actions)
+    a = request("GET", "/v1/records/mlru-e40/history?field=deleted&limit=1", 200, "(field, limit)")
+    check(a.json and [e["action"] for e in a.json["entries"]] == ["deleted"] and a.json["total"] == 2,
+          "history narrows to one field and pages it", a.raw[:300])
+    deleted_at = a.json["entries"][0]["time"] if a.json and a.json["entries"] else ""
+    for path, label in [("/v1/records/mlru-e40/history?field=colour", "(unknown field)"),
+                        ("/v1/records/mlru-e40/history?limit=0", "(limit 0)"),
+                        ("/v1/records/mlru-e40/history?bogus=1", "(unknown parameter)"),
+                        ("/v1/records/mlru-e40?as_of=2026-13-01", "(as_of: bad month)"),
+                        ("/v1/records/mlru-e40?as_of=2026-11-30T12:00:00", "(as_of: no zone)")]:
+        request("GET", path, 400, label)
+    request("GET", "/v1/records/no-such-id/history", 404, "(unknown id)")
+    request("GET", "/v1/records/mlru-e40?as_of=1999-01-01", 404, "(as_of before the record)")
+    a = request("GET", f"/v1/records/mlru-e40?as_of={deleted_at}", 200, "(as_of the delete)")
+    check(a.json and a.json["deleted"] is True and a.json["record"]["id"] == "mlru-e40",
+          "as_of the delete's time shows the tombstone", a.raw[:300])
+    a = request("GET", "/v1/records/mlru-e40?as_of=9999-12-31", 200, "(as_of now)")
+    check(a.json and a.json["deleted"] is False, "as_of a later time shows the record back", a.raw[:300])
+
     # -- export
     a = request("GET", "/v1/export", 200)
     if isinstance(a.json, list):

@@ -25,8 +25,7 @@ struct ListCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let text { try RecordFilterOptions.checkLength(text, option: "--text", parameter: "text") }
-        guard (1...100_000).contains(limit) else { throw ValidationError("--limit \(limit): must be 1-100000") }
-        guard offset >= 0 else { throw ValidationError("--offset \(offset): must be 0 or more") }
+        try RecordFilterOptions.checkPage(limit: limit, offset: offset)
     }
 
     func run() async throws {

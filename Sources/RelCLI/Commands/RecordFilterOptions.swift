@@ -54,4 +54,10 @@ struct RecordFilterOptions: ParsableArguments {
         guard value.utf8.count > limit else { return }
         throw ValidationError("\(option) is \(value.utf8.count) bytes long; at most \(limit) bytes are allowed")
     }
+
+    /// `--limit` and `--offset` as every paged command (list, search, history) takes them.
+    static func checkPage(limit: Int, offset: Int) throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit \(limit): must be 1-100000") }
+        guard offset >= 0 else { throw ValidationError("--offset \(offset): must be 0 or more") }
+    }
 }

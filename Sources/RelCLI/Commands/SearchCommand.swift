@@ -33,8 +33,7 @@ struct SearchCommand: AsyncParsableCommand {
         guard query.utf8.count <= SearchQuery.maxQueryBytes else {
             throw ValidationError("QUERY is \(query.utf8.count) bytes long; at most \(SearchQuery.maxQueryBytes) bytes are allowed")
         }
-        guard (1...100_000).contains(limit) else { throw ValidationError("--limit \(limit): must be 1-100000") }
-        guard offset >= 0 else { throw ValidationError("--offset \(offset): must be 0 or more") }
+        try RecordFilterOptions.checkPage(limit: limit, offset: offset)
     }
 
     func run() async throws {

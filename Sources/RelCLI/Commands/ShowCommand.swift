@@ -10,6 +10,11 @@ struct ShowCommand: AsyncParsableCommand {
             A deleted record is an error unless --deleted is given: then its tombstone (the values \
             it had when deleted) is shown, marked as deleted. With --deleted, --json prints \
             {"deleted": true|false, "record": {...}}.
+
+            With --as-of TIME, the record is rebuilt as it stood then, from the changes stamped at \
+            or before TIME (by their writers' clocks): TIME is 2026-11-30T12:00:00Z (or with an \
+            offset, +01:00), or a date (2026-11-30, 2026-11, 2026) meaning the end of it in UTC. \
+            A record deleted then is shown marked as deleted; --json prints {"deleted", "record"}.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -17,10 +22,21 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Also show a deleted record (its tombstone), marked as deleted.")
     var deleted = false
 
+    @Option(help: ArgumentHelp("Show the record as it stood at this time or date (UTC).", valueName: "time"))
+    var asOf: String?
+
     @Argument(help: "The record's id.")
     var id: String
 
+    func validate() throws {
+        guard let asOf else { return }
+        do throws(DateError) { _ = try AsOfTime(parsing: asOf) } catch {
+            throw ValidationError("--as-of \(JSONText.quoted(asOf)): \(error.reason)")
+        }
+    }
+
     func run() async throws {
+        if let asOf { return try await showAsOf(asOf) }
         let query = deleted ? [(RecordQuery.includeDeleted, "true")] : []
         let data = try await global.client.send(.GET, Routes.record(try checkedID(id)), query: query)
         if global.json { return printRaw(data) }
@@ -30,6 +46,16 @@ struct ShowCommand: AsyncParsableCommand {
         printText(
             "DELETED: this is the tombstone of \(id); `relctl restore \(id)` brings it back.\n"
                 + HumanOutput.record(state.record))
+    }
+}
+
+extension ShowCommand {
+    func showAsOf(_ asOf: String) async throws {
+        let data = try await global.client.send(.GET, Routes.record(try checkedID(id)), query: [(RecordQuery.asOf, asOf)])
+        if global.json { return printRaw(data) }
+        let state = try decode(RecordStateResponse.self, data)
+        let heading = state.deleted ? "DELETED at \(asOf): its tombstone then." : "As of \(asOf):"
+        printText(TerminalText.escaped(heading) + "\n" + HumanOutput.record(state.record))
     }
 }
 

@@ -42,6 +42,6 @@ extension HumanOutput {
     }
 
     private static func version(_ v: VersionInfo) -> String {
-        TerminalText.escaped("\(JSONText.compact(v.value))  by \(v.local ? "this node" : "node \(v.node)") at \(v.time)")
+        TerminalText.escaped("\(JSONText.compact(v.value))  by \(who(node: v.node, name: v.nodeName, local: v.local)) at \(v.time)")
     }
 }

@@ -11,13 +11,17 @@ public struct FeedPage: Sendable, Equatable {
     public var next: Int64
     /// Whether more changes follow.
     public var more: Bool
+    /// Human names of the page's nodes, where the feed knows them (`node_names`; optional, and
+    /// ignored by replicas that predate it).
+    public var nodeNames: [String: String]
 
     /// Creates a page.
-    public init(feedID: String, changes: [Change], next: Int64, more: Bool) {
+    public init(feedID: String, changes: [Change], next: Int64, more: Bool, nodeNames: [String: String] = [:]) {
         self.feedID = feedID
         self.changes = changes
         self.next = next
         self.more = more
+        self.nodeNames = nodeNames
     }
 
     /// The wire form, clock values as integers.
@@ -25,7 +29,12 @@ public struct FeedPage: Sendable, Equatable {
 
     /// The wire form with clock values in `form`.
     public func json(_ form: HLCForm) -> JSONValue {
-        .object(["feed_id": .string(feedID), "changes": .array(changes.map { $0.json(form) }), "next": .int(next), "more": .bool(more)])
+        let names = OrderedDictionary(
+            uniqueKeysWithValues: nodeNames.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+        return .object([
+            "feed_id": .string(feedID), "changes": .array(changes.map { $0.json(form) }), "node_names": .object(names),
+            "next": .int(next), "more": .bool(more),
+        ])
     }
 
     /// Reads the wire form.
@@ -38,7 +47,21 @@ public struct FeedPage: Sendable, Equatable {
             throw FieldError("next", o["next"], "must be an integer from 0 to \(Self.maxCursor)")
         }
         guard case .bool(let more)? = o["more"] else { throw FieldError("more", o["more"], "must be true or false") }
-        self.init(feedID: feedID, changes: try Self.changes(o["changes"]), next: next, more: more)
+        let changes = try Self.changes(o["changes"])
+        self.init(feedID: feedID, changes: changes, next: next, more: more, nodeNames: Self.nodeNames(o["node_names"], of: changes))
+    }
+
+    /// Reads `node_names` leniently: a name is only a label, so a bad entry is dropped rather than
+    /// failing the page, and only nodes that made one of the page's changes are named (which
+    /// bounds the member by the page).
+    static func nodeNames(_ value: JSONValue?, of changes: [Change]) -> [String: String] {
+        guard case .object(let o)? = value, !o.isEmpty else { return [:] }
+        let nodes = Set(changes.map(\.node))
+        var names: [String: String] = [:]
+        for (node, name) in o where nodes.contains(node) {
+            if let name = name.stringValue.flatMap(NodeName.checked) { names[node] = name }
+        }
+        return names
     }
 
     /// The largest cursor a page may name: a feed's positions count its changes, so 2^53 is
