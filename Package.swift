@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Records, validation, clocks and (later) merge rules: pure Swift, no I/O.
@@ -78,6 +79,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // CSV in and out (ACLED, UCDP GED, our own columns): rows to records and back, no I/O but a stream.
+        .target(
+            name: "RelInterchange",
+            dependencies: [
+                "RelModel",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         // Control API wire types, shared by reld and relctl.
         .target(name: "RelControlAPI", dependencies: ["RelModel"]),
         // The daemon: config, control server, systemd integration.
@@ -96,11 +106,13 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // A timeline of records as one self-contained HTML page or an SVG: pure Swift, no I/O.
+        .target(name: "RelTimeline", dependencies: ["RelModel"]),
         // The control CLI: one file per subcommand, human and JSON output.
         .target(
             name: "RelCLI",
             dependencies: [
-                "RelModel", "RelControlAPI", "RelFiles",
+                "RelModel", "RelControlAPI", "RelFiles", "RelInterchange", "RelTimeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -167,6 +179,16 @@ let package = Package(
         ),
         .testTarget(name: "RelFilesTests", dependencies: ["RelFiles"]),
         .testTarget(
+            name: "RelTimelineTests",
+            dependencies: ["RelTimeline", "RelModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Fixtures/ holds small ACLED- and UCDP-shaped files written for the tests, read by path.
+        .testTarget(
+            name: "RelInterchangeTests",
+            dependencies: ["RelInterchange", "RelModel", .product(name: "OrderedCollections", package: "swift-collections")],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
             name: "RelHubTests",
             dependencies: [
                 "RelHub", "RelModel", "RelService", "RelStore",
@@ -178,6 +200,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI"], exclude: ["Fuzz"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI", "RelInterchange"], exclude: ["Fuzz"]),
     ]
 )

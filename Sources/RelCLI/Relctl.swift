@@ -31,8 +31,9 @@ public struct Relctl: AsyncParsableCommand {
         version: RelVersion.current,
         subcommands: [
             StatusCommand.self, AddEventCommand.self, AddAgreementCommand.self, ListCommand.self,
-            SearchCommand.self, ShowCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self, ImportCommand.self,
-            ExportCommand.self, SyncCommand.self, ConflictsCommand.self, ResolveCommand.self,
+            SearchCommand.self, ShowCommand.self, HistoryCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self,
+            ImportCommand.self, ExportCommand.self, TimelineCommand.self, SyncCommand.self, ConflictsCommand.self,
+            ResolveCommand.self,
         ]
     )
 

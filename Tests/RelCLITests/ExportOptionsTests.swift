@@ -8,17 +8,6 @@ import Testing
 /// `relctl export`'s JSON Feed options: the filters are `list`'s, with its checks, and are
 /// refused without `--format jsonfeed`.
 @Suite struct ExportOptionsTests {
-    /// The message the parser gives for `arguments` (a usage error), or nil when they parse.
-    func refusal(_ arguments: [String]) -> String? {
-        do {
-            _ = try Relctl.parseAsRoot(arguments)
-            return nil
-        } catch {
-            #expect(Relctl.exitCode(for: error) == .validationFailure, "\(arguments)")
-            return Relctl.message(for: error)
-        }
-    }
-
     @Test func theFiltersAreCheckedAsListChecksThem() {
         func tooLong(_ parameter: String) -> String { String(repeating: "a", count: ListQuery.maxBytes(of: parameter) + 1) }
         for filter in [["--category", tooLong("category")], ["--party", tooLong("party")], ["--since", "2025", "--until", "2020"]] {
@@ -29,10 +18,13 @@ import Testing
     }
 
     @Test func feedOptionsAreRefusedWithoutJSONFeed() {
-        for option in [["--kind", "event"], ["--category", "x"], ["--party", "ML"], ["--until", "2020"], ["--limit", "5"]] {
+        for option in [["--kind", "event"], ["--category", "x"], ["--party", "ML"], ["--until", "2020"]] {
             #expect(
-                refusal(["export"] + option) == "\(option[0]) is taken only with --format jsonfeed; the JSON export is always every record")
+                refusal(["export"] + option)
+                    == "\(option[0]) is taken only with --format jsonfeed, csv or acled; the JSON export is always every record")
         }
+        #expect(
+            refusal(["export", "--limit", "5"]) == "--limit is taken only with --format jsonfeed; the JSON export is always every record")
     }
 
     @Test func theFiltersReachTheQuery() throws {
@@ -44,5 +36,17 @@ import Testing
         #expect(query.filters.since == (try parsePartialDate("2020", option: "--since")))
         let plain = try #require(try Relctl.parseAsRoot(["export"]) as? ExportCommand)
         #expect(try plain.jsonFeed.query(snapshot: false).isEmpty)
+    }
+}
+
+/// The message the parser gives for `arguments` (a usage error), or nil when they parse; a
+/// refusal must exit as a usage error.
+func refusal(_ arguments: [String]) -> String? {
+    do {
+        _ = try Relctl.parseAsRoot(arguments)
+        return nil
+    } catch {
+        #expect(Relctl.exitCode(for: error) == .validationFailure, "\(arguments)")
+        return Relctl.message(for: error)
     }
 }

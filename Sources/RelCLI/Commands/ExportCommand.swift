@@ -15,8 +15,12 @@ struct ExportCommand: AsyncParsableCommand {
 
             With --format jsonfeed, write a JSON Feed 1.1 document for feed readers: the records \
             that pass the filters (--kind, --category, --party, --since and --until, as in list), \
-            newest change first, each whole under "_reld". The filters, --limit, --title and the URLs \
-            are taken only with --format jsonfeed.
+            newest change first, each whole under "_reld". --limit, --title and the URLs are taken \
+            only with --format jsonfeed, the filters also with csv and acled.
+
+            With --format csv or acled, write CSV (RFC 4180) of the records that pass the filters: csv \
+            has our own columns and import --format csv takes it back; acled has ACLED's 31 columns, \
+            with the columns kept at import (see import --help).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,8 +49,13 @@ struct ExportCommand: AsyncParsableCommand {
         // `-o -` is standard output, as `import -` reads standard input.
         let output = output == "-" ? nil : output
         Interrupt.message = "interrupted: the export was abandoned; nothing was written" + (output.map { " (\($0) was not touched)" } ?? "")
-        let query = try jsonFeed.query(snapshot: feed)
-        let data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, query: query, timeout: .hours(1))
+        let data: Data
+        if let csv = jsonFeed.format.csvFormat {
+            data = try await csvExport(csv)
+        } else {
+            let query = try jsonFeed.query(snapshot: feed)
+            data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, query: query, timeout: .hours(1))
+        }
         guard let output else {
             Interrupt.message = "interrupted while writing the export to standard output; what was written is incomplete"
             return printRaw(data)
@@ -70,7 +79,10 @@ struct ExportCommand: AsyncParsableCommand {
 extension ExportCommand {
     /// Checks `--output` before asking reld for a possibly large export: a missing directory
     /// or a directory given as the file is a mistake in the command line.
-    func checkOutput() throws {
+    func checkOutput() throws { try Self.checkOutput(output) }
+
+    /// `--output` checked as ``checkOutput()`` does, for every command that writes a file (timeline too).
+    static func checkOutput(_ output: String?) throws {
         guard let output, output != "-" else { return }
         if let words = FileProblem.words(forWriting: output) {
             throw CLIError(.usage, "--output \(output): cannot write it: \(words)", code: JSONErrorOutput.Code.fileUnwritable)
@@ -78,7 +90,10 @@ extension ExportCommand {
     }
 
     /// `--mode` as permission bits: octal, 0 to 0777, and only with a file to write.
-    func parsedMode() throws -> mode_t {
+    func parsedMode() throws -> mode_t { try Self.parsedMode(mode) }
+
+    /// `--mode` as ``parsedMode()`` reads it, for every command that writes a file (timeline too).
+    static func parsedMode(_ mode: String) throws -> mode_t {
         guard let bits = mode_t(mode, radix: 8), bits <= 0o777, !mode.isEmpty, mode.allSatisfy(\.isNumber) else {
             throw CLIError(.usage, "--mode \(JSONText.quoted(mode)): must be octal permission bits such as 0600 or 0644")
         }

@@ -7,13 +7,19 @@ import RelModel
 /// `relctl import FILE`
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a JSON array of records, all or nothing.",
+        commandName: "import", abstract: "Import a JSON array of records, or a CSV file, all or nothing.",
         discussion: """
             Records with an id that exists are updated field by field; identical ones are left alone, \
             so importing the same file twice changes nothing. If any record is invalid, nothing is \
-            imported and the error names the record and the field. On a terminal, the records \
-            written so far and the rate are shown on standard error (not with --quiet). Ctrl-C before \
-            reld has written every record cancels the import: reld rolls it back, nothing is imported.
+            imported and the error names the record and the field (for CSV, the line and the column). \
+            On a terminal, the records written so far and the rate are shown on standard error (not \
+            with --quiet). Ctrl-C before reld has written every record cancels the import: reld rolls \
+            it back, nothing is imported.
+
+            --format csv reads the columns `export --format csv` writes; acled reads ACLED's standard \
+            export (ids acled-EVENT_ID_CNTY) and ucdp UCDP's GED (ids ucdp-ID), row by row. Columns no \
+            field holds are kept at the end of the notes, so `export --format acled` gives the same \
+            rows back.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,14 +27,23 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file to import, or - for standard input.", valueName: "file"))
     var file: String
 
+    @Option(help: ArgumentHelp("json (the default), csv (our own columns), acled or ucdp.", valueName: "format"))
+    var format: ImportFormat = .json
+
     func run() async throws {
         Interrupt.message = "interrupted: nothing was imported (the file was not sent to reld yet)"
         let body: Data
         do {
-            body =
-                file == "-"
-                ? FileHandle.standardInput.readDataToEndOfFile()
-                : try PlainFile.read(file)
+            if let csv = format.csvFormat {
+                body = try Self.csvBody(file, format: csv)
+            } else {
+                body =
+                    file == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile()
+                    : try PlainFile.read(file)
+            }
+        } catch let error as CLIError {
+            throw error
         } catch {
             throw CLIError(
                 .usage, "import \(file): cannot read it: \(FileProblem(path: file, error: error).words)",

@@ -8,11 +8,18 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
     case json
     /// A JSON Feed 1.1 document for feed readers.
     case jsonfeed
+    /// Our own CSV columns, which `import --format csv` takes back.
+    case csv
+    /// ACLED's 31 columns, which `import --format acled` takes back.
+    case acled
 }
 
 /// `relctl export`'s `--format` and what a JSON Feed takes: its title and URLs, and which records.
 struct JSONFeedOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("json (records that import takes back) or jsonfeed (a JSON Feed 1.1 document).", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "json (records that import takes back), jsonfeed (a JSON Feed 1.1 document), csv (our own columns) or acled (ACLED's columns).",
+            valueName: "format"))
     var format: ExportFormat = .json
 
     @Option(help: ArgumentHelp("The JSON Feed's title (default \"\(JSONFeed.defaultTitle)\").", valueName: "text"))
@@ -24,11 +31,14 @@ struct JSONFeedOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The JSON Feed's feed_url: where the feed itself will be served (http or https).", valueName: "url"))
     var feedURL: String?
 
-    /// `list`'s filters, with its checks; taken only with `--format jsonfeed`.
+    /// `list`'s filters, with its checks; taken with `--format jsonfeed`, `csv` and `acled`.
     @OptionGroup var filters: RecordFilterOptions
 
     @Option(help: ArgumentHelp("JSON Feed: at most this many items, the most recently changed (1-100000, default 1000).", valueName: "n"))
     var limit: Int?
+
+    /// The filters, which CSV exports take too.
+    static let filterNames: Set<String> = ["--kind", "--category", "--party", "--since", "--until"]
 
     /// The options given that only a JSON Feed takes.
     var feedOnlyOptions: [String] {
@@ -47,7 +57,11 @@ struct JSONFeedOptions: ParsableArguments {
 
     func validate() throws {
         if format == .json, let first = feedOnlyOptions.first {
-            throw ValidationError("\(first) is taken only with --format jsonfeed; the JSON export is always every record")
+            let formats = Self.filterNames.contains(first) ? "--format jsonfeed, csv or acled" : "--format jsonfeed"
+            throw ValidationError("\(first) is taken only with \(formats); the JSON export is always every record")
+        }
+        if format == .csv || format == .acled, let first = feedOnlyOptions.first(where: { !Self.filterNames.contains($0) }) {
+            throw ValidationError("\(first) is taken only with --format jsonfeed; --format \(format.rawValue) takes the filters only")
         }
         if let title {
             guard !title.isEmpty else { throw ValidationError("--title: must not be empty") }

@@ -1,0 +1,240 @@
+import Foundation
+
+// The table of ISO 3166-1 codes below was generated from the iso-codes project's iso_3166-1.json
+// (numeric codes and English names), with the names ACLED and UCDP use where they differ.
+
+/// ISO 3166-1 country names and numeric codes, to read the countries ACLED and UCDP name.
+enum CountryNames {
+    /// ISO 3166-1 numeric code to alpha-2 (ACLED's `iso` column).
+    static let numeric: [Int: String] = [
+        20: "AD", 784: "AE", 4: "AF", 28: "AG", 660: "AI", 8: "AL", 51: "AM", 24: "AO", 10: "AQ", 32: "AR", 16: "AS",
+        40: "AT", 36: "AU", 533: "AW", 248: "AX", 31: "AZ", 70: "BA", 52: "BB", 50: "BD", 56: "BE", 854: "BF",
+        100: "BG", 48: "BH", 108: "BI", 204: "BJ", 652: "BL", 60: "BM", 96: "BN", 68: "BO", 535: "BQ", 76: "BR",
+        44: "BS", 64: "BT", 74: "BV", 72: "BW", 112: "BY", 84: "BZ", 124: "CA", 166: "CC", 180: "CD", 140: "CF",
+        178: "CG", 756: "CH", 384: "CI", 184: "CK", 152: "CL", 120: "CM", 156: "CN", 170: "CO", 188: "CR", 192: "CU",
+        132: "CV", 531: "CW", 162: "CX", 196: "CY", 203: "CZ", 276: "DE", 262: "DJ", 208: "DK", 212: "DM", 214: "DO",
+        12: "DZ", 218: "EC", 233: "EE", 818: "EG", 732: "EH", 232: "ER", 724: "ES", 231: "ET", 246: "FI", 242: "FJ",
+        238: "FK", 583: "FM", 234: "FO", 250: "FR", 266: "GA", 826: "GB", 308: "GD", 268: "GE", 254: "GF", 831: "GG",
+        288: "GH", 292: "GI", 304: "GL", 270: "GM", 324: "GN", 312: "GP", 226: "GQ", 300: "GR", 239: "GS", 320: "GT",
+        316: "GU", 624: "GW", 328: "GY", 344: "HK", 334: "HM", 340: "HN", 191: "HR", 332: "HT", 348: "HU", 360: "ID",
+        372: "IE", 376: "IL", 833: "IM", 356: "IN", 86: "IO", 368: "IQ", 364: "IR", 352: "IS", 380: "IT", 832: "JE",
+        388: "JM", 400: "JO", 392: "JP", 404: "KE", 417: "KG", 116: "KH", 296: "KI", 174: "KM", 659: "KN", 408: "KP",
+        410: "KR", 414: "KW", 136: "KY", 398: "KZ", 418: "LA", 422: "LB", 662: "LC", 438: "LI", 144: "LK", 430: "LR",
+        426: "LS", 440: "LT", 442: "LU", 428: "LV", 434: "LY", 504: "MA", 492: "MC", 498: "MD", 499: "ME", 663: "MF",
+        450: "MG", 584: "MH", 807: "MK", 466: "ML", 104: "MM", 496: "MN", 446: "MO", 580: "MP", 474: "MQ", 478: "MR",
+        500: "MS", 470: "MT", 480: "MU", 462: "MV", 454: "MW", 484: "MX", 458: "MY", 508: "MZ", 516: "NA", 540: "NC",
+        562: "NE", 574: "NF", 566: "NG", 558: "NI", 528: "NL", 578: "NO", 524: "NP", 520: "NR", 570: "NU", 554: "NZ",
+        512: "OM", 591: "PA", 604: "PE", 258: "PF", 598: "PG", 608: "PH", 586: "PK", 616: "PL", 666: "PM", 612: "PN",
+        630: "PR", 275: "PS", 620: "PT", 585: "PW", 600: "PY", 634: "QA", 638: "RE", 642: "RO", 688: "RS", 643: "RU",
+        646: "RW", 682: "SA", 90: "SB", 690: "SC", 729: "SD", 752: "SE", 702: "SG", 654: "SH", 705: "SI", 744: "SJ",
+        703: "SK", 694: "SL", 674: "SM", 686: "SN", 706: "SO", 740: "SR", 728: "SS", 678: "ST", 222: "SV", 534: "SX",
+        760: "SY", 748: "SZ", 796: "TC", 148: "TD", 260: "TF", 768: "TG", 764: "TH", 762: "TJ", 772: "TK", 626: "TL",
+        795: "TM", 788: "TN", 776: "TO", 792: "TR", 780: "TT", 798: "TV", 158: "TW", 834: "TZ", 804: "UA", 800: "UG",
+        581: "UM", 840: "US", 858: "UY", 860: "UZ", 336: "VA", 670: "VC", 862: "VE", 92: "VG", 850: "VI", 704: "VN",
+        548: "VU", 876: "WF", 882: "WS", 887: "YE", 175: "YT", 710: "ZA", 894: "ZM", 716: "ZW",
+    ]
+
+    /// The name to write for each code: the common English name.
+    static let displayName: [String: String] = [
+        "AD": "Andorra", "AE": "United Arab Emirates", "AF": "Afghanistan", "AG": "Antigua and Barbuda", "AI": "Anguilla",
+        "AL": "Albania", "AM": "Armenia", "AO": "Angola", "AQ": "Antarctica", "AR": "Argentina", "AS": "American Samoa",
+        "AT": "Austria", "AU": "Australia", "AW": "Aruba", "AX": "Åland Islands", "AZ": "Azerbaijan",
+        "BA": "Bosnia and Herzegovina", "BB": "Barbados", "BD": "Bangladesh", "BE": "Belgium", "BF": "Burkina Faso",
+        "BG": "Bulgaria", "BH": "Bahrain", "BI": "Burundi", "BJ": "Benin", "BL": "Saint Barthélemy", "BM": "Bermuda",
+        "BN": "Brunei Darussalam", "BO": "Bolivia", "BQ": "Bonaire, Sint Eustatius and Saba", "BR": "Brazil", "BS": "Bahamas",
+        "BT": "Bhutan", "BV": "Bouvet Island", "BW": "Botswana", "BY": "Belarus", "BZ": "Belize", "CA": "Canada",
+        "CC": "Cocos (Keeling) Islands", "CD": "Congo, The Democratic Republic of the", "CF": "Central African Republic",
+        "CG": "Congo", "CH": "Switzerland", "CI": "Côte d'Ivoire", "CK": "Cook Islands", "CL": "Chile", "CM": "Cameroon",
+        "CN": "China", "CO": "Colombia", "CR": "Costa Rica", "CU": "Cuba", "CV": "Cabo Verde", "CW": "Curaçao",
+        "CX": "Christmas Island", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany", "DJ": "Djibouti", "DK": "Denmark",
+        "DM": "Dominica", "DO": "Dominican Republic", "DZ": "Algeria", "EC": "Ecuador", "EE": "Estonia", "EG": "Egypt",
+        "EH": "Western Sahara", "ER": "Eritrea", "ES": "Spain", "ET": "Ethiopia", "FI": "Finland", "FJ": "Fiji",
+        "FK": "Falkland Islands (Malvinas)", "FM": "Micronesia, Federated States of", "FO": "Faroe Islands", "FR": "France",
+        "GA": "Gabon", "GB": "United Kingdom", "GD": "Grenada", "GE": "Georgia", "GF": "French Guiana", "GG": "Guernsey",
+        "GH": "Ghana", "GI": "Gibraltar", "GL": "Greenland", "GM": "Gambia", "GN": "Guinea", "GP": "Guadeloupe",
+        "GQ": "Equatorial Guinea", "GR": "Greece", "GS": "South Georgia and the South Sandwich Islands", "GT": "Guatemala",
+        "GU": "Guam", "GW": "Guinea-Bissau", "GY": "Guyana", "HK": "Hong Kong", "HM": "Heard Island and McDonald Islands",
+        "HN": "Honduras", "HR": "Croatia", "HT": "Haiti", "HU": "Hungary", "ID": "Indonesia", "IE": "Ireland", "IL": "Israel",
+        "IM": "Isle of Man", "IN": "India", "IO": "British Indian Ocean Territory", "IQ": "Iraq", "IR": "Iran", "IS": "Iceland",
+        "IT": "Italy", "JE": "Jersey", "JM": "Jamaica", "JO": "Jordan", "JP": "Japan", "KE": "Kenya", "KG": "Kyrgyzstan",
+        "KH": "Cambodia", "KI": "Kiribati", "KM": "Comoros", "KN": "Saint Kitts and Nevis", "KP": "North Korea",
+        "KR": "South Korea", "KW": "Kuwait", "KY": "Cayman Islands", "KZ": "Kazakhstan", "LA": "Laos", "LB": "Lebanon",
+        "LC": "Saint Lucia", "LI": "Liechtenstein", "LK": "Sri Lanka", "LR": "Liberia", "LS": "Lesotho", "LT": "Lithuania",
+        "LU": "Luxembourg", "LV": "Latvia", "LY": "Libya", "MA": "Morocco", "MC": "Monaco", "MD": "Moldova", "ME": "Montenegro",
+        "MF": "Saint Martin (French part)", "MG": "Madagascar", "MH": "Marshall Islands", "MK": "North Macedonia", "ML": "Mali",
+        "MM": "Myanmar", "MN": "Mongolia", "MO": "Macao", "MP": "Northern Mariana Islands", "MQ": "Martinique",
+        "MR": "Mauritania", "MS": "Montserrat", "MT": "Malta", "MU": "Mauritius", "MV": "Maldives", "MW": "Malawi",
+        "MX": "Mexico", "MY": "Malaysia", "MZ": "Mozambique", "NA": "Namibia", "NC": "New Caledonia", "NE": "Niger",
+        "NF": "Norfolk Island", "NG": "Nigeria", "NI": "Nicaragua", "NL": "Netherlands", "NO": "Norway", "NP": "Nepal",
+        "NR": "Nauru", "NU": "Niue", "NZ": "New Zealand", "OM": "Oman", "PA": "Panama", "PE": "Peru", "PF": "French Polynesia",
+        "PG": "Papua New Guinea", "PH": "Philippines", "PK": "Pakistan", "PL": "Poland", "PM": "Saint Pierre and Miquelon",
+        "PN": "Pitcairn", "PR": "Puerto Rico", "PS": "Palestine, State of", "PT": "Portugal", "PW": "Palau", "PY": "Paraguay",
+        "QA": "Qatar", "RE": "Réunion", "RO": "Romania", "RS": "Serbia", "RU": "Russian Federation", "RW": "Rwanda",
+        "SA": "Saudi Arabia", "SB": "Solomon Islands", "SC": "Seychelles", "SD": "Sudan", "SE": "Sweden", "SG": "Singapore",
+        "SH": "Saint Helena, Ascension and Tristan da Cunha", "SI": "Slovenia", "SJ": "Svalbard and Jan Mayen", "SK": "Slovakia",
+        "SL": "Sierra Leone", "SM": "San Marino", "SN": "Senegal", "SO": "Somalia", "SR": "Suriname", "SS": "South Sudan",
+        "ST": "Sao Tome and Principe", "SV": "El Salvador", "SX": "Sint Maarten (Dutch part)", "SY": "Syria", "SZ": "Eswatini",
+        "TC": "Turks and Caicos Islands", "TD": "Chad", "TF": "French Southern Territories", "TG": "Togo", "TH": "Thailand",
+        "TJ": "Tajikistan", "TK": "Tokelau", "TL": "Timor-Leste", "TM": "Turkmenistan", "TN": "Tunisia", "TO": "Tonga",
+        "TR": "Türkiye", "TT": "Trinidad and Tobago", "TV": "Tuvalu", "TW": "Taiwan", "TZ": "Tanzania", "UA": "Ukraine",
+        "UG": "Uganda", "UM": "United States Minor Outlying Islands", "US": "United States", "UY": "Uruguay", "UZ": "Uzbekistan",
+        "VA": "Holy See (Vatican City State)", "VC": "Saint Vincent and the Grenadines", "VE": "Venezuela",
+        "VG": "Virgin Islands, British", "VI": "Virgin Islands, U.S.", "VN": "Vietnam", "VU": "Vanuatu",
+        "WF": "Wallis and Futuna", "WS": "Samoa", "YE": "Yemen", "YT": "Mayotte", "ZA": "South Africa", "ZM": "Zambia",
+        "ZW": "Zimbabwe", "XK": "Kosovo",
+    ]
+
+    /// Names (ISO short, common and official, and the other spellings the datasets use) to codes,
+    /// keyed by ``fold(_:)``.
+    static let byName: [String: String] = {
+        let names: [(String, String)] = [
+            ("Andorra", "AD"), ("Principality of Andorra", "AD"), ("United Arab Emirates", "AE"), ("Afghanistan", "AF"),
+            ("Islamic Republic of Afghanistan", "AF"), ("Antigua and Barbuda", "AG"), ("Anguilla", "AI"), ("Albania", "AL"),
+            ("Republic of Albania", "AL"), ("Armenia", "AM"), ("Republic of Armenia", "AM"), ("Angola", "AO"),
+            ("Republic of Angola", "AO"), ("Antarctica", "AQ"), ("Argentina", "AR"), ("Argentine Republic", "AR"),
+            ("American Samoa", "AS"), ("Austria", "AT"), ("Republic of Austria", "AT"), ("Australia", "AU"), ("Aruba", "AW"),
+            ("Åland Islands", "AX"), ("Azerbaijan", "AZ"), ("Republic of Azerbaijan", "AZ"), ("Bosnia and Herzegovina", "BA"),
+            ("Republic of Bosnia and Herzegovina", "BA"), ("Bosnia-Herzegovina", "BA"), ("Bosnia", "BA"), ("Barbados", "BB"),
+            ("Bangladesh", "BD"), ("People's Republic of Bangladesh", "BD"), ("Belgium", "BE"), ("Kingdom of Belgium", "BE"),
+            ("Burkina Faso", "BF"), ("Bulgaria", "BG"), ("Republic of Bulgaria", "BG"), ("Bahrain", "BH"),
+            ("Kingdom of Bahrain", "BH"), ("Burundi", "BI"), ("Republic of Burundi", "BI"), ("Benin", "BJ"),
+            ("Republic of Benin", "BJ"), ("Saint Barthélemy", "BL"), ("Bermuda", "BM"), ("Brunei Darussalam", "BN"),
+            ("Brunei", "BN"), ("Bolivia", "BO"), ("Bolivia, Plurinational State of", "BO"),
+            ("Plurinational State of Bolivia", "BO"), ("Bonaire, Sint Eustatius and Saba", "BQ"), ("Caribbean Netherlands", "BQ"),
+            ("Brazil", "BR"), ("Federative Republic of Brazil", "BR"), ("Bahamas", "BS"), ("Commonwealth of the Bahamas", "BS"),
+            ("Bhutan", "BT"), ("Kingdom of Bhutan", "BT"), ("Bouvet Island", "BV"), ("Botswana", "BW"),
+            ("Republic of Botswana", "BW"), ("Belarus", "BY"), ("Republic of Belarus", "BY"), ("Belize", "BZ"), ("Canada", "CA"),
+            ("Cocos (Keeling) Islands", "CC"), ("Congo, The Democratic Republic of the", "CD"),
+            ("Democratic Republic of Congo", "CD"), ("Democratic Republic of the Congo", "CD"), ("DR Congo", "CD"),
+            ("DR Congo (Zaire)", "CD"), ("Congo, DR", "CD"), ("Central African Republic", "CF"), ("Congo", "CG"),
+            ("Republic of the Congo", "CG"), ("Republic of Congo", "CG"), ("Congo-Brazzaville", "CG"), ("Switzerland", "CH"),
+            ("Swiss Confederation", "CH"), ("Côte d'Ivoire", "CI"), ("Republic of Côte d'Ivoire", "CI"), ("Ivory Coast", "CI"),
+            ("Cote d'Ivoire", "CI"), ("Cook Islands", "CK"), ("Chile", "CL"), ("Republic of Chile", "CL"), ("Cameroon", "CM"),
+            ("Republic of Cameroon", "CM"), ("China", "CN"), ("People's Republic of China", "CN"), ("Colombia", "CO"),
+            ("Republic of Colombia", "CO"), ("Costa Rica", "CR"), ("Republic of Costa Rica", "CR"), ("Cuba", "CU"),
+            ("Republic of Cuba", "CU"), ("Cabo Verde", "CV"), ("Republic of Cabo Verde", "CV"), ("Cape Verde", "CV"),
+            ("Curaçao", "CW"), ("Christmas Island", "CX"), ("Cyprus", "CY"), ("Republic of Cyprus", "CY"), ("Czechia", "CZ"),
+            ("Czech Republic", "CZ"), ("Germany", "DE"), ("Federal Republic of Germany", "DE"), ("Djibouti", "DJ"),
+            ("Republic of Djibouti", "DJ"), ("Denmark", "DK"), ("Kingdom of Denmark", "DK"), ("Dominica", "DM"),
+            ("Commonwealth of Dominica", "DM"), ("Dominican Republic", "DO"), ("Algeria", "DZ"),
+            ("People's Democratic Republic of Algeria", "DZ"), ("Ecuador", "EC"), ("Republic of Ecuador", "EC"),
+            ("Estonia", "EE"), ("Republic of Estonia", "EE"), ("Egypt", "EG"), ("Arab Republic of Egypt", "EG"),
+            ("Western Sahara", "EH"), ("Eritrea", "ER"), ("the State of Eritrea", "ER"), ("Spain", "ES"),
+            ("Kingdom of Spain", "ES"), ("Ethiopia", "ET"), ("Federal Democratic Republic of Ethiopia", "ET"), ("Finland", "FI"),
+            ("Republic of Finland", "FI"), ("Fiji", "FJ"), ("Republic of Fiji", "FJ"), ("Falkland Islands (Malvinas)", "FK"),
+            ("Micronesia, Federated States of", "FM"), ("Federated States of Micronesia", "FM"), ("Micronesia", "FM"),
+            ("Faroe Islands", "FO"), ("France", "FR"), ("French Republic", "FR"), ("Gabon", "GA"), ("Gabonese Republic", "GA"),
+            ("United Kingdom", "GB"), ("United Kingdom of Great Britain and Northern Ireland", "GB"), ("UK", "GB"),
+            ("Grenada", "GD"), ("Georgia", "GE"), ("French Guiana", "GF"), ("Guernsey", "GG"), ("Ghana", "GH"),
+            ("Republic of Ghana", "GH"), ("Gibraltar", "GI"), ("Greenland", "GL"), ("Gambia", "GM"),
+            ("Republic of the Gambia", "GM"), ("The Gambia", "GM"), ("Guinea", "GN"), ("Republic of Guinea", "GN"),
+            ("Guadeloupe", "GP"), ("Equatorial Guinea", "GQ"), ("Republic of Equatorial Guinea", "GQ"), ("Greece", "GR"),
+            ("Hellenic Republic", "GR"), ("South Georgia and the South Sandwich Islands", "GS"), ("Guatemala", "GT"),
+            ("Republic of Guatemala", "GT"), ("Guam", "GU"), ("Guinea-Bissau", "GW"), ("Republic of Guinea-Bissau", "GW"),
+            ("Guyana", "GY"), ("Republic of Guyana", "GY"), ("Hong Kong", "HK"),
+            ("Hong Kong Special Administrative Region of China", "HK"), ("Heard Island and McDonald Islands", "HM"),
+            ("Honduras", "HN"), ("Republic of Honduras", "HN"), ("Croatia", "HR"), ("Republic of Croatia", "HR"), ("Haiti", "HT"),
+            ("Republic of Haiti", "HT"), ("Hungary", "HU"), ("Indonesia", "ID"), ("Republic of Indonesia", "ID"),
+            ("Ireland", "IE"), ("Israel", "IL"), ("State of Israel", "IL"), ("Isle of Man", "IM"), ("India", "IN"),
+            ("Republic of India", "IN"), ("British Indian Ocean Territory", "IO"), ("Iraq", "IQ"), ("Republic of Iraq", "IQ"),
+            ("Iran", "IR"), ("Iran, Islamic Republic of", "IR"), ("Islamic Republic of Iran", "IR"), ("Iceland", "IS"),
+            ("Republic of Iceland", "IS"), ("Italy", "IT"), ("Italian Republic", "IT"), ("Jersey", "JE"), ("Jamaica", "JM"),
+            ("Jordan", "JO"), ("Hashemite Kingdom of Jordan", "JO"), ("Japan", "JP"), ("Kenya", "KE"),
+            ("Republic of Kenya", "KE"), ("Kyrgyzstan", "KG"), ("Kyrgyz Republic", "KG"), ("Cambodia", "KH"),
+            ("Kingdom of Cambodia", "KH"), ("Cambodia (Kampuchea)", "KH"), ("Kiribati", "KI"), ("Republic of Kiribati", "KI"),
+            ("Comoros", "KM"), ("Union of the Comoros", "KM"), ("Saint Kitts and Nevis", "KN"), ("North Korea", "KP"),
+            ("Korea, Democratic People's Republic of", "KP"), ("Democratic People's Republic of Korea", "KP"),
+            ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("Kuwait", "KW"), ("State of Kuwait", "KW"),
+            ("Cayman Islands", "KY"), ("Kazakhstan", "KZ"), ("Republic of Kazakhstan", "KZ"), ("Laos", "LA"),
+            ("Lao People's Democratic Republic", "LA"), ("Lebanon", "LB"), ("Lebanese Republic", "LB"), ("Saint Lucia", "LC"),
+            ("Liechtenstein", "LI"), ("Principality of Liechtenstein", "LI"), ("Sri Lanka", "LK"),
+            ("Democratic Socialist Republic of Sri Lanka", "LK"), ("Liberia", "LR"), ("Republic of Liberia", "LR"),
+            ("Lesotho", "LS"), ("Kingdom of Lesotho", "LS"), ("Lithuania", "LT"), ("Republic of Lithuania", "LT"),
+            ("Luxembourg", "LU"), ("Grand Duchy of Luxembourg", "LU"), ("Latvia", "LV"), ("Republic of Latvia", "LV"),
+            ("Libya", "LY"), ("Morocco", "MA"), ("Kingdom of Morocco", "MA"), ("Monaco", "MC"), ("Principality of Monaco", "MC"),
+            ("Moldova", "MD"), ("Moldova, Republic of", "MD"), ("Republic of Moldova", "MD"), ("Montenegro", "ME"),
+            ("Saint Martin (French part)", "MF"), ("Madagascar", "MG"), ("Republic of Madagascar", "MG"),
+            ("Madagascar (Malagasy)", "MG"), ("Marshall Islands", "MH"), ("Republic of the Marshall Islands", "MH"),
+            ("North Macedonia", "MK"), ("Republic of North Macedonia", "MK"), ("Macedonia", "MK"), ("Macedonia, FYR", "MK"),
+            ("Mali", "ML"), ("Republic of Mali", "ML"), ("Myanmar", "MM"), ("Republic of Myanmar", "MM"),
+            ("Myanmar (Burma)", "MM"), ("Burma", "MM"), ("Mongolia", "MN"), ("Macao", "MO"),
+            ("Macao Special Administrative Region of China", "MO"), ("Northern Mariana Islands", "MP"),
+            ("Commonwealth of the Northern Mariana Islands", "MP"), ("Martinique", "MQ"), ("Mauritania", "MR"),
+            ("Islamic Republic of Mauritania", "MR"), ("Montserrat", "MS"), ("Malta", "MT"), ("Republic of Malta", "MT"),
+            ("Mauritius", "MU"), ("Republic of Mauritius", "MU"), ("Maldives", "MV"), ("Republic of Maldives", "MV"),
+            ("Malawi", "MW"), ("Republic of Malawi", "MW"), ("Mexico", "MX"), ("United Mexican States", "MX"), ("Malaysia", "MY"),
+            ("Mozambique", "MZ"), ("Republic of Mozambique", "MZ"), ("Namibia", "NA"), ("Republic of Namibia", "NA"),
+            ("New Caledonia", "NC"), ("Niger", "NE"), ("Republic of the Niger", "NE"), ("Norfolk Island", "NF"),
+            ("Nigeria", "NG"), ("Federal Republic of Nigeria", "NG"), ("Nicaragua", "NI"), ("Republic of Nicaragua", "NI"),
+            ("Netherlands", "NL"), ("Kingdom of the Netherlands", "NL"), ("Norway", "NO"), ("Kingdom of Norway", "NO"),
+            ("Nepal", "NP"), ("Federal Democratic Republic of Nepal", "NP"), ("Nauru", "NR"), ("Republic of Nauru", "NR"),
+            ("Niue", "NU"), ("New Zealand", "NZ"), ("Oman", "OM"), ("Sultanate of Oman", "OM"), ("Panama", "PA"),
+            ("Republic of Panama", "PA"), ("Peru", "PE"), ("Republic of Peru", "PE"), ("French Polynesia", "PF"),
+            ("Papua New Guinea", "PG"), ("Independent State of Papua New Guinea", "PG"), ("Philippines", "PH"),
+            ("Republic of the Philippines", "PH"), ("Pakistan", "PK"), ("Islamic Republic of Pakistan", "PK"), ("Poland", "PL"),
+            ("Republic of Poland", "PL"), ("Saint Pierre and Miquelon", "PM"), ("Pitcairn", "PN"), ("Puerto Rico", "PR"),
+            ("Palestine, State of", "PS"), ("the State of Palestine", "PS"), ("Palestine", "PS"), ("Portugal", "PT"),
+            ("Portuguese Republic", "PT"), ("Palau", "PW"), ("Republic of Palau", "PW"), ("Paraguay", "PY"),
+            ("Republic of Paraguay", "PY"), ("Qatar", "QA"), ("State of Qatar", "QA"), ("Réunion", "RE"), ("Romania", "RO"),
+            ("Serbia", "RS"), ("Republic of Serbia", "RS"), ("Serbia (Yugoslavia)", "RS"), ("Russian Federation", "RU"),
+            ("Russia", "RU"), ("Russia (Soviet Union)", "RU"), ("Rwanda", "RW"), ("Rwandese Republic", "RW"),
+            ("Saudi Arabia", "SA"), ("Kingdom of Saudi Arabia", "SA"), ("Solomon Islands", "SB"), ("Seychelles", "SC"),
+            ("Republic of Seychelles", "SC"), ("Sudan", "SD"), ("Republic of the Sudan", "SD"), ("Sweden", "SE"),
+            ("Kingdom of Sweden", "SE"), ("Singapore", "SG"), ("Republic of Singapore", "SG"),
+            ("Saint Helena, Ascension and Tristan da Cunha", "SH"), ("Slovenia", "SI"), ("Republic of Slovenia", "SI"),
+            ("Svalbard and Jan Mayen", "SJ"), ("Slovakia", "SK"), ("Slovak Republic", "SK"), ("Sierra Leone", "SL"),
+            ("Republic of Sierra Leone", "SL"), ("San Marino", "SM"), ("Republic of San Marino", "SM"), ("Senegal", "SN"),
+            ("Republic of Senegal", "SN"), ("Somalia", "SO"), ("Federal Republic of Somalia", "SO"), ("Suriname", "SR"),
+            ("Republic of Suriname", "SR"), ("South Sudan", "SS"), ("Republic of South Sudan", "SS"),
+            ("Sao Tome and Principe", "ST"), ("Democratic Republic of Sao Tome and Principe", "ST"), ("El Salvador", "SV"),
+            ("Republic of El Salvador", "SV"), ("Sint Maarten (Dutch part)", "SX"), ("Syria", "SY"),
+            ("Syrian Arab Republic", "SY"), ("Eswatini", "SZ"), ("Kingdom of Eswatini", "SZ"), ("eSwatini", "SZ"),
+            ("Swaziland", "SZ"), ("Turks and Caicos Islands", "TC"), ("Chad", "TD"), ("Republic of Chad", "TD"),
+            ("French Southern Territories", "TF"), ("Togo", "TG"), ("Togolese Republic", "TG"), ("Thailand", "TH"),
+            ("Kingdom of Thailand", "TH"), ("Tajikistan", "TJ"), ("Republic of Tajikistan", "TJ"), ("Tokelau", "TK"),
+            ("Timor-Leste", "TL"), ("Democratic Republic of Timor-Leste", "TL"), ("East Timor", "TL"), ("Timor Leste", "TL"),
+            ("Turkmenistan", "TM"), ("Tunisia", "TN"), ("Republic of Tunisia", "TN"), ("Tonga", "TO"), ("Kingdom of Tonga", "TO"),
+            ("Türkiye", "TR"), ("Republic of Türkiye", "TR"), ("Turkey", "TR"), ("Trinidad and Tobago", "TT"),
+            ("Republic of Trinidad and Tobago", "TT"), ("Tuvalu", "TV"), ("Taiwan", "TW"), ("Taiwan, Province of China", "TW"),
+            ("Tanzania", "TZ"), ("Tanzania, United Republic of", "TZ"), ("United Republic of Tanzania", "TZ"), ("Ukraine", "UA"),
+            ("Uganda", "UG"), ("Republic of Uganda", "UG"), ("United States Minor Outlying Islands", "UM"),
+            ("United States", "US"), ("United States of America", "US"), ("USA", "US"), ("Uruguay", "UY"),
+            ("Eastern Republic of Uruguay", "UY"), ("Uzbekistan", "UZ"), ("Republic of Uzbekistan", "UZ"),
+            ("Holy See (Vatican City State)", "VA"), ("Vatican City", "VA"), ("Vatican", "VA"),
+            ("Saint Vincent and the Grenadines", "VC"), ("Venezuela", "VE"), ("Venezuela, Bolivarian Republic of", "VE"),
+            ("Bolivarian Republic of Venezuela", "VE"), ("Virgin Islands, British", "VG"), ("British Virgin Islands", "VG"),
+            ("Virgin Islands, U.S.", "VI"), ("Virgin Islands of the United States", "VI"), ("Vietnam", "VN"), ("Viet Nam", "VN"),
+            ("Socialist Republic of Viet Nam", "VN"), ("Vietnam (North Vietnam)", "VN"), ("Vanuatu", "VU"),
+            ("Republic of Vanuatu", "VU"), ("Wallis and Futuna", "WF"), ("Samoa", "WS"), ("Independent State of Samoa", "WS"),
+            ("Yemen", "YE"), ("Republic of Yemen", "YE"), ("Yemen (North Yemen)", "YE"), ("Mayotte", "YT"),
+            ("South Africa", "ZA"), ("Republic of South Africa", "ZA"), ("Zambia", "ZM"), ("Republic of Zambia", "ZM"),
+            ("Zimbabwe", "ZW"), ("Republic of Zimbabwe", "ZW"), ("Zimbabwe (Rhodesia)", "ZW"), ("Kosovo", "XK"),
+        ]
+        var table: [String: String] = [:]
+        for (name, code) in names where table[fold(name)] == nil { table[fold(name)] = code }
+        return table
+    }()
+}
+
+extension CountryNames {
+    /// Alpha-2 to ISO 3166-1 numeric.
+    static let numericByCode: [String: Int] = Dictionary(uniqueKeysWithValues: numeric.map { ($0.value, $0.key) })
+
+    /// The alpha-2 code for a country as a dataset names it, or `nil` when unknown. A trailing
+    /// parenthesis (UCDP's "Russia (Soviet Union)") is tried without it too.
+    static func code(forName name: String) -> String? {
+        let key = fold(name)
+        if let code = byName[key] { return code }
+        if let open = name.firstIndex(of: "("), name.hasSuffix(")") {
+            return byName[fold(String(name[..<open]))]
+        }
+        return nil
+    }
+
+    /// Case, accents, curly apostrophes and outer spaces ignored: "Côte d’Ivoire" is "cote d'ivoire".
+    static func fold(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .replacingOccurrences(of: "\u{2019}", with: "'")
+            .trimmingCharacters(in: .whitespaces)
+    }
+}
