@@ -3,13 +3,16 @@ import RelFiles
 import Testing
 
 /// Every way a named file can fail is said in plain words, never as a Foundation error number.
-@Suite struct PlainFileTests {
+/// A class, so that each test's directory is removed when the test ends (`deinit`).
+@Suite final class PlainFileTests {
     let directory: String
 
     init() throws {
         directory = NSTemporaryDirectory() + "plainfile-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     @Test func readsAndWritesAtomically() throws {
         let path = directory + "/out.json"

@@ -4,6 +4,10 @@ import RelModel
 import RelStore
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Property: replicas that make random edits offline and sync through a hub in any order, with
 /// pages dropped, repeated and reordered, and clocks set wrong (hours ahead or behind, jumping
 /// back when a replica restarts), end with the same records, the same conflicts and the same
@@ -15,6 +19,7 @@ import Testing
 @Suite("Convergence (property)")
 struct ConvergenceTests {
     @Test func replicasConverge() async throws {
+        Simulation.removeLeftovers()
         let env = ProcessInfo.processInfo.environment
         let seeds: [UInt64]
         if let one = env["RELD_PROPERTY_SEED"].flatMap(UInt64.init) {
@@ -81,6 +86,16 @@ enum Simulation {
     static let ids = ["r1", "r2", "r3", "r4"]
     static let titles = ["Visit", "Coup", "Delivery", "Statement"]
     static let categories = ["diplomatic", "military", "economic"]
+
+    /// Removes the stores of runs whose process has gone (killed mid-case, so no `defer` ran).
+    static func removeLeftovers() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: "/dev/shm")) ?? [] where name.hasPrefix("reld-convergence-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, let pid = Int32(parts[2]), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? fm.removeItem(atPath: "/dev/shm/" + name)
+        }
+    }
 
     static func run(seed: UInt64) async throws -> (conflicts: Int, deleted: Int) {
         var rng = SplitMix64(seed: seed)
