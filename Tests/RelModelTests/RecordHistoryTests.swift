@@ -67,13 +67,17 @@ import Testing
     }
 
     @Test func asOfReadsTimesAndDates() throws {
-        #expect(try AsOfTime(parsing: "1970-01-01T00:00:00Z").millis == 0)
+        // The end of what is written: the second, the minute, the tenth of a second, the millisecond.
+        #expect(try AsOfTime(parsing: "1970-01-01T00:00:00Z").millis == 999)
+        #expect(try AsOfTime(parsing: "1970-01-01T00:00Z").millis == 59_999)
+        #expect(try AsOfTime(parsing: "1970-01-01T00:00:00.2Z").millis == 299)
         #expect(try AsOfTime(parsing: "1970-01-01T01:00:00.250+01:00").millis == 250)
-        #expect(try AsOfTime(parsing: "2026-11-30T12:00:00Z").millis == 1_796_040_000_000)
+        #expect(try AsOfTime(parsing: "1970-01-01T00:00:00.2509Z").millis == 250)
+        #expect(try AsOfTime(parsing: "2026-11-30T12:00:00Z").millis == 1_796_040_000_999)
         #expect(try AsOfTime(parsing: "2026-11-30").millis == 1_796_083_199_999)
         let february = try AsOfTime(parsing: "2024-02-29T23:59:59.999Z").millis
         #expect(try AsOfTime(parsing: "2024-02").millis == february)
-        #expect(try AsOfTime(parsing: "1969-12-31T23:59:59Z").millis == -1000)
+        #expect(try AsOfTime(parsing: "1969-12-31T23:59:59Z").millis == -1)
     }
 
     @Test(arguments: [

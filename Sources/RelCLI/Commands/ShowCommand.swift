@@ -13,7 +13,8 @@ struct ShowCommand: AsyncParsableCommand {
 
             With --as-of TIME, the record is rebuilt as it stood then, from the changes stamped at \
             or before TIME (by their writers' clocks): TIME is 2026-11-30T12:00:00Z (or with an \
-            offset, +01:00), or a date (2026-11-30, 2026-11, 2026) meaning the end of it in UTC. \
+            offset, +01:00), or a date (2026-11-30, 2026-11, 2026), and means the end of what it \
+            names: the changes made during that second, minute or day (UTC) count. \
             A record deleted then is shown marked as deleted; --json prints {"deleted", "record"}.
             """)
 

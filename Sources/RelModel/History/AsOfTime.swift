@@ -1,5 +1,7 @@
-/// A moment to rebuild a record at (`show --as-of`): an RFC 3339 time, or a date meaning the
-/// end of that day (month, year) in UTC, so that changes made on it count.
+/// A moment to rebuild a record at (`show --as-of`): the end of the period that an RFC 3339
+/// time or a date names, to the precision it is written with, so that changes made within it
+/// count: `12:00:05Z` is 12:00:05.999, `12:00Z` 12:00:59.999, `.250` exactly that millisecond,
+/// `2026-11-30` the end of that day (month, year) in UTC.
 public struct AsOfTime: Sendable, Hashable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z; changes stamped at or before it count.
     public var millis: Int64
@@ -49,6 +51,8 @@ public struct AsOfTime: Sendable, Hashable, CustomStringConvertible {
         let minute = try number(clock[1], 0...59, "the minute")
         var second = 0
         var fraction: Int64 = 0
+        // What the written precision leaves open: the rest of the minute, second or fraction.
+        var unwritten: Int64 = clock.count == 3 ? 999 : 59_999
         if clock.count == 3 {
             let parts = clock[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
             second = try number(parts[0], 0...60, "the second")
@@ -58,10 +62,11 @@ public struct AsOfTime: Sendable, Hashable, CustomStringConvertible {
                     throw DateError("the fraction of a second must be 1-9 digits")
                 }
                 fraction = Int64(String(digits.prefix(3)).padding(toLength: 3))!
+                unwritten = [99, 9, 0][min(digits.count, 3) - 1]
             }
         }
         let seconds = Self.days(date) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
-        millis = seconds * 1000 + fraction - offset
+        millis = seconds * 1000 + fraction + unwritten - offset
     }
 
     /// The text as given.
