@@ -90,12 +90,12 @@ public struct HistoryQuery: Sendable, Equatable {
     }
 
     /// Every field name `field` takes: those of either kind, and `deleted`.
-    public static var fieldNames: [String] {
+    public static let fieldNames: [String] = {
         var names = RecordKind.allCases.flatMap { RecordSchema.fields(for: $0).map(\.name) }
         names.append("deleted")
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
-    }
+    }()
 
     /// The change-log field that `field` stands for.
     public var logField: String? { field == "deleted" ? Change.deletedField : field }

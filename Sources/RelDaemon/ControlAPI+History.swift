@@ -15,12 +15,13 @@ extension ControlAPI {
         let node = database.nodeID
         func info(_ v: FieldVersion) -> VersionInfo {
             VersionInfo(
-                value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: Self.time(v.stamp.hlc),
+                value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: v.stamp.hlc.iso8601(milliseconds: true),
                 hlc: v.stamp.hlc, nodeName: stored.nodeNames[v.stamp.node])
         }
         let page = entries.dropFirst(query.offset).prefix(query.limit).map { e in
             HistoryEntryInfo(
-                time: Self.time(e.stamp.hlc), hlc: e.stamp.hlc, node: e.stamp.node, nodeName: stored.nodeNames[e.stamp.node],
+                time: e.stamp.hlc.iso8601(milliseconds: true), hlc: e.stamp.hlc, node: e.stamp.node,
+                nodeName: stored.nodeNames[e.stamp.node],
                 local: e.stamp.node == node, field: e.field, action: e.action.rawValue, old: e.replaced.map(info),
                 value: e.value, concurrent: e.concurrent.map(info), superseded: e.superseded)
         }
@@ -38,19 +39,15 @@ extension ControlAPI {
         }
         guard let stored = try await database.history(id: id) else { throw StoreError.notFound(id: id) }
         let state = stored.history.state(atMillis: asOf.millis)
-        guard let kind = state.kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: state.fields) else {
-            let first = stored.history.changes.first.map { " (its first change is stamped \(Self.time($0.hlc)))" } ?? ""
+        guard let kind = state.kind else {
+            let first = stored.history.changes.first.map { " (its first change is stamped \($0.hlc.iso8601(milliseconds: true)))" } ?? ""
             throw APIError(.notFound, .notFound, "record \(id) did not exist yet at \(asOf)\(first)")
         }
+        let record: Record
+        do { record = try RecordValidator.merged(id: id, kind: kind, fields: state.fields) } catch {
+            // Its first changes had not all arrived by then, or it broke a rule of today's schema.
+            throw APIError(.notFound, .notFound, "record \(id) as it stood at \(asOf) is not complete: \(error.description)")
+        }
         return Self.raw("{\"deleted\":\(state.isDeleted),\"record\":" + JSONText.compact(record.json) + "}\n", status: .ok)
-    }
-
-    /// A clock stamp's wall time, ISO 8601 UTC with milliseconds, exact: read back as an
-    /// `as_of`, it names the same millisecond (a formatter working on a `Double` may round down).
-    static func time(_ hlc: HLCTimestamp) -> String {
-        let (seconds, millis) = hlc.millis.quotientAndRemainder(dividingBy: 1000)
-        let whole = Date(timeIntervalSince1970: Double(millis < 0 ? seconds - 1 : seconds)).formatted(.iso8601)
-        let fraction = millis < 0 ? millis + 1000 : millis
-        return whole.dropLast() + "." + String(fraction + 1000).dropFirst() + "Z"
     }
 }

@@ -57,9 +57,9 @@ extension ControlAPI {
         let conflicts = try await database.conflicts()
         let names = try await database.nodeNames(of: Set(conflicts.flatMap { [$0.current.stamp.node] + $0.losers.map(\.stamp.node) }))
         func info(_ v: FieldVersion) -> VersionInfo {
-            let time = Date(timeIntervalSince1970: Double(v.stamp.hlc.millis) / 1000).formatted(.iso8601)
-            return VersionInfo(
-                value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: time, hlc: v.stamp.hlc,
+            VersionInfo(
+                value: v.value, node: v.stamp.node, local: v.stamp.node == node, time: v.stamp.hlc.iso8601(milliseconds: false),
+                hlc: v.stamp.hlc,
                 nodeName: names[v.stamp.node])
         }
         let list = conflicts.map {

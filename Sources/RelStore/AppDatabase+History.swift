@@ -42,12 +42,6 @@ extension AppDatabase {
         try await write { db in try Self.saveNodeNames(db, [self.nodeID: name]) }
     }
 
-    /// Sets the name of another node, as its pushes declare it (relhub, for the node id the
-    /// pushing token owns).
-    public func setNodeName(_ name: String, of node: String) async throws {
-        try await write { db in try Self.saveNodeNames(db, [node: name]) }
-    }
-
     /// Names of `nodes` that have one; one indexed lookup per node.
     static func nodeNames(_ db: Database, _ nodes: Set<String>) throws -> [String: String] {
         var names: [String: String] = [:]

@@ -18,7 +18,8 @@ extension AppDatabase {
         return try await read { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 JSONFeed.Item(
-                    record: try Self.decode(row[0]), published: Self.wallTime(row[1]), modified: Self.wallTime(row[2]))
+                    record: try Self.decode(row[0]), published: HLCTimestamp(rawValue: row[1]).wallTime,
+                    modified: HLCTimestamp(rawValue: row[2]).wallTime)
             }
         }
     }
@@ -43,11 +44,6 @@ extension AppDatabase {
     static func liveItem(_ db: Database, id: String) throws -> JSONFeed.Item? {
         guard let merged = try merged(db, id: id), !merged.deleted else { return nil }
         return JSONFeed.Item(
-            record: merged.record, published: wallTime(merged.created.rawValue), modified: wallTime(merged.updated.rawValue))
-    }
-
-    /// The wall time a clock stamp carries (its milliseconds since 1970).
-    static func wallTime(_ raw: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(HLCTimestamp(rawValue: raw).millis) / 1000)
+            record: merged.record, published: merged.created.wallTime, modified: merged.updated.wallTime)
     }
 }

@@ -70,7 +70,7 @@ extension AppDatabase {
             }
             highest[node] = max(top, change.nodeSeq)
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.system.nowMillis()
         for node in toBind {
             try db.cachedStatement(sql: "INSERT INTO node_owners (node, token_sha256, bound_at) VALUES (?, ?, ?)")
                 .execute(arguments: [node, writer, now])

@@ -162,7 +162,7 @@ public struct WallClock: Sendable {
 
     /// The system's clock shifted by `millis` (ahead when positive): a machine set wrong.
     public static func skewed(by millis: Int64) -> WallClock {
-        WallClock { Int64(Date().timeIntervalSince1970 * 1000) + millis }
+        WallClock { system.nowMillis() + millis }
     }
 }
 

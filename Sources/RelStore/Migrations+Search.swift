@@ -52,7 +52,9 @@ extension AppDatabase {
     static let deferredIndexKey = "search_index_deferred"
 
     /// Indexes the records rows with a rowid above `rowid` that the index lacks: the rows an
-    /// import created (new rows take rowids above every earlier one).
+    /// import created. New rows take rowids above every earlier one (`records` has no
+    /// AUTOINCREMENT and an import deletes no row); a row the index has already is one the
+    /// import created and then updated (the same id twice), which the update trigger indexed.
     static func indexRecords(_ db: Database, after rowid: Int64) throws {
         try db.execute(
             sql: """

@@ -42,6 +42,18 @@ import Testing
         }
     }
 
+    /// A snapshot lists, beside the value it carries, every version it knows to be replaced as a
+    /// base; a follower must not take that for a resolve.
+    @Test func aSnapshotsExtraBasesAreNotAResolve() {
+        let changes = [
+            c("title", "A", s(1, "a")), c("title", "B", s(2, "a"), bases: [s(1, "a")]),
+            c("title", "C", s(3, "a"), bases: [s(2, "a"), s(1, "a")]),
+        ]
+        let last = RecordHistory(changes: changes).entries().last
+        #expect(last?.action == .changed)
+        #expect(last?.replaced == [FieldVersion(value: "B", stamp: s(2, "a"))])
+    }
+
     @Test func fieldNarrowsTheEntries() {
         let entries = RecordHistory(changes: story).entries(field: Change.deletedField)
         #expect(entries.map(\.action) == [.deleted, .restored])
@@ -78,6 +90,8 @@ import Testing
         let february = try AsOfTime(parsing: "2024-02-29T23:59:59.999Z").millis
         #expect(try AsOfTime(parsing: "2024-02").millis == february)
         #expect(try AsOfTime(parsing: "1969-12-31T23:59:59Z").millis == -1)
+        let endOf2025 = try AsOfTime(parsing: "2025-12-31T23:59:59.999Z").millis
+        #expect(try AsOfTime(parsing: "2025").millis == endOf2025)
     }
 
     @Test(arguments: [
@@ -92,6 +106,16 @@ import Testing
     ])
     func asOfSaysWhatIsWrong(text: String, reason: String) {
         #expect(throws: DateError(reason)) { try AsOfTime(parsing: text) }
+    }
+
+    @Test func stampTimesAreExactToTheMillisecond() {
+        for millis: Int64 in [0, 1, 999, 1_000, 1_796_040_000_123, 1_796_040_000_001, -1] {
+            let stamp = HLCTimestamp(millis: millis, counter: 7)
+            let text = stamp.iso8601(milliseconds: true)
+            #expect(text.count == 24 && text.hasSuffix("Z"), "\(text)")
+            #expect((try? AsOfTime(parsing: text).millis) == millis, "\(text)")
+            #expect(stamp.iso8601(milliseconds: false) == text.prefix(19) + "Z")
+        }
     }
 
     @Test func nodeNamesAreBoundedAndPrintable() {

@@ -47,10 +47,19 @@ public struct RecordHistory: Sendable {
             let name = change.field
             let known = versions[name] ?? [:]
             var fieldHeads = heads[name] ?? [:]
+            // Only bases that were heads count as replaced versions here: a snapshot lists every
+            // version it knows to be replaced as a base, which is not a resolve.
+            var replacedHeads: [FieldVersion] = []
             for base in change.bases {
-                fieldHeads.removeValue(forKey: base)
+                if let value = fieldHeads.removeValue(forKey: base) { replacedHeads.append(FieldVersion(value: value, stamp: base)) }
                 replaced[name, default: []].insert(base)
             }
+            // What its writer replaced: the heads it closed, or (when a concurrent change closed
+            // them first) the newest version it names.
+            let old =
+                replacedHeads.isEmpty
+                ? change.bases.compactMap { base in known[base].map { FieldVersion(value: $0, stamp: base) } }.max { $0.stamp < $1.stamp }
+                    .map { [$0] } ?? [] : replacedHeads
             // A change some earlier-stamped change already replaced: possible only when that
             // writer's clock ran behind; the merge rules treat it as history, and so does this.
             let superseded = replaced[name, default: []].contains(change.stamp)
@@ -60,8 +69,8 @@ public struct RecordHistory: Sendable {
             guard field == nil || field == name else { continue }
             out.append(
                 HistoryEntry(
-                    stamp: change.stamp, field: name, action: Self.action(change),
-                    replaced: change.bases.compactMap { base in known[base].map { FieldVersion(value: $0, stamp: base) } },
+                    stamp: change.stamp, field: name, action: Self.action(change, headsReplaced: replacedHeads.count),
+                    replaced: old,
                     value: change.value,
                     concurrent: superseded ? [] : rivals.map { FieldVersion(value: $0.value, stamp: $0.key) },
                     superseded: superseded))
@@ -88,16 +97,15 @@ public struct RecordHistory: Sendable {
                 state.fields[change.field] = change.value
                 state.newestFieldStamp = max(state.newestFieldStamp ?? change.stamp, change.stamp)
             }
-            state.updated = max(state.updated ?? change.stamp, change.stamp)
         }
         return state
     }
 
-    static func action(_ change: Change) -> HistoryEntry.Action {
+    static func action(_ change: Change, headsReplaced: Int) -> HistoryEntry.Action {
         switch change.field {
         case Change.kindField: return .created
         case Change.deletedField: return change.value == .bool(true) ? .deleted : .restored
-        default: return change.bases.count > 1 ? .resolved : .changed
+        default: return headsReplaced > 1 ? .resolved : .changed
         }
     }
 }
@@ -114,8 +122,6 @@ public struct RecordState: Sendable, Equatable {
     public var deletedStamp: Stamp?
     /// The newest stamp among its fields (not the tombstone).
     public var newestFieldStamp: Stamp?
-    /// The newest stamp of all, tombstone included.
-    public var updated: Stamp?
 
     /// Creates an empty state: the record before its first change.
     public init() {}
