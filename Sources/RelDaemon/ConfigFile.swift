@@ -63,8 +63,9 @@ public enum ConfigFile {
             switch entry.name {
             case "name":
                 let s = try entry.string("must be a name in quotes, such as \"ana@laptop\"")
-                guard let name = NodeName.checked(s) else { throw entry.fail(NodeName.rule) }
-                config.nodeName = name
+                // "" publishes no name: the node is shown by its id alone.
+                guard s.isEmpty || NodeName.checked(s) != nil else { throw entry.fail(NodeName.rule + ", or \"\" for none") }
+                config.nodeName = NodeName.checked(s)
             default: throw entry.unknownKey()
             }
         }

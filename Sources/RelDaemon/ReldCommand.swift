@@ -55,7 +55,7 @@ public struct ReldCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("node-name"),
-        help: ArgumentHelp("This node's name in history, here and on every replica (default USER@HOST).", valueName: "name"))
+        help: ArgumentHelp("This node's name in history, here and on every replica (default USER@HOST; \"\" for none).", valueName: "name"))
     var nodeName: String?
 
     @Option(
@@ -81,7 +81,7 @@ public struct ReldCommand: AsyncParsableCommand {
         if let feed {
             do { _ = try FeedURL(feed) } catch { throw ValidationError("--feed: \(error)") }
         }
-        if let nodeName, NodeName.checked(nodeName) == nil {
+        if let nodeName, !nodeName.isEmpty, NodeName.checked(nodeName) == nil {
             throw ValidationError("--node-name \(JSONText.quoted(nodeName)): \(NodeName.rule)")
         }
         if let syncInterval, !(1...86_400).contains(syncInterval) {

@@ -1,5 +1,6 @@
 import Foundation
 import RelDaemon
+import RelModel
 import Testing
 
 #if canImport(Glibc)
@@ -57,6 +58,21 @@ import Testing
     @Test func emptyFileKeepsTheDefaults() throws {
         #expect(try applied("") == base())
         #expect(try applied("# only a comment\n\n") == base())
+    }
+
+    @Test func aNodeNameIsCheckedAndAnEmptyOnePublishesNone() throws {
+        var named = base()
+        named.nodeName = "someone@somewhere"
+        #expect(try ConfigFileTests.apply("[node]\nname = \" Bó Ségou \"", to: named).nodeName == "Bó Ségou")
+        #expect(try ConfigFileTests.apply("[node]\nname = \"\"", to: named).nodeName == nil)
+        #expect(error("[node]\nname = \"ana\u{202E}x\"")?.reason == NodeName.rule + ", or \"\" for none")
+        #expect(error("[node]\nname = 7")?.reason.hasPrefix("must be a name in quotes") == true)
+    }
+
+    static func apply(_ text: String, to config: DaemonConfig) throws(ConfigError) -> DaemonConfig {
+        var config = config
+        try ConfigFile.apply(text: text, path: "/etc/reld/reld.toml", to: &config)
+        return config
     }
 
     @Test func emptySocketGroupMeansOwnGroup() throws {
