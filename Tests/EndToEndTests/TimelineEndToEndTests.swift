@@ -12,7 +12,8 @@ import Testing
     static func ids(_ d: Daemon, _ filters: [String] = []) throws -> Set<String> {
         let list = try d.relctl(["--json", "list"] + filters)
         let page = try #require(try parseJSON(list.stdout) as? [String: Any])
-        return Set((page["records"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        let records = try #require(page["records"] as? [[String: Any]], "list --json gives its records")
+        return Set(records.compactMap { $0["id"] as? String })
     }
 
     @Test func writesThePageOfTheSeedSample() throws {
@@ -23,7 +24,9 @@ import Testing
             #expect(out.status == 0, "\(out.stderr)")
             #expect(out.stdout == "Wrote \(file): 53 records (11 undated).\n")
             let html = try String(contentsOfFile: file, encoding: .utf8)
-            for id in try Self.ids(d) { #expect(html.contains("id=\"rec-\(id)\""), "no element for \(id)") }
+            let ids = try Self.ids(d)
+            #expect(ids.count == 53)
+            for id in ids { #expect(html.contains("id=\"rec-\(id)\""), "no element for \(id)") }
             #expect(html.contains("<title>Mali &amp; Russia</title>"))
             #expect(html.contains("Content-Security-Policy"))
             // Private by default, like export; --mode shares it.

@@ -103,6 +103,20 @@ import Testing
         #expect(error?.description == "acled-bad-date.csv line 6, column \"event_date\": \"31-02-2023\": day must be 01-28 for 2023-02")
     }
 
+    @Test func aMissingColumnOrAnUnknownOneIsNamed() throws {
+        func error(_ format: CSVFormat, _ text: String) -> String? {
+            let e = #expect(throws: InterchangeError.self) {
+                _ = try CSVImport(format: format).body(stream: InputStream(data: Data(text.utf8)), file: "f.csv")
+            }
+            return e?.description
+        }
+        let withoutDate = ACLEDMapping.columns.filter { $0 != "event_date" }.joined(separator: ",")
+        #expect(
+            error(.acled, withoutDate + "\n")?.hasPrefix(
+                "f.csv line 1, column \"event_date\": the header has no such column, which this format needs") == true)
+        #expect(error(.csv, "id,kind,title,category,colour\n")?.hasPrefix("f.csv line 1, column \"colour\": unknown column") == true)
+    }
+
     @Test func otherBadCellsAreNamedToo() throws {
         let header = ACLEDMapping.columns.joined(separator: ",")
         func error(_ change: (inout [String]) -> Void) -> String? {

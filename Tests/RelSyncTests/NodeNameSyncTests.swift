@@ -45,7 +45,10 @@ import Testing
     @Test func aPageNamesOnlyItsOwnNodesAndDropsBadNames() throws {
         let change = Change(recordID: "r", field: "title", value: "x", hlc: HLCTimestamp(millis: 1, counter: 0), node: "n1", nodeSeq: 1)
         var json = FeedPage(feedID: "f", changes: [change], next: 1, more: false).json
-        guard case .object(var o) = json else { return }
+        guard case .object(var o) = json else {
+            Issue.record("a page's wire form is an object")
+            return
+        }
         o["node_names"] = ["n1": "ana\u{202E}gnp", "n2": "bo@desk"]
         json = .object(o)
         #expect(try FeedPage(json: json).nodeNames.isEmpty, "a bidi override and a node not in the page are dropped")
