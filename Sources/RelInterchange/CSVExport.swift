@@ -2,7 +2,8 @@ import Foundation
 import OrderedCollections
 import RelModel
 
-/// Writes records as CSV in our own columns or ACLED's, RFC 4180 quoting and CRLF line ends.
+/// Writes records as CSV in our own columns, ACLED's or UCDP GED's, RFC 4180 quoting and CRLF
+/// line ends.
 ///
 /// Written by hand rather than with CSV.swift's `CSVWriter`, which writes one byte per call to
 /// an `OutputStream`: relctl builds the export in memory and replaces the file atomically.
@@ -11,9 +12,8 @@ public struct CSVExport: Sendable {
     public let mapping: any RowMapping
     private let header: [String]
 
-    /// An exporter for `format`; `ucdp` is read only and has no exporter.
-    public init?(format: CSVFormat) {
-        guard format != .ucdp else { return nil }
+    /// An exporter for `format`.
+    public init(format: CSVFormat) {
         mapping = format.mapping
         header = mapping.columns
     }
@@ -27,7 +27,7 @@ public struct CSVExport: Sendable {
     }
 
     /// The cells of one record, in column order. Kept cells fill the columns no field holds;
-    /// they also replace the cells of fields (a date as ACLED wrote it, its country's
+    /// they also replace the cells of fields (a date as ACLED or UCDP wrote it, its country's
     /// spelling) as long as they still say what the record says, i.e. the record has not
     /// been edited since; after an edit, the fields win.
     public func values(for record: JSONValue) -> [String] {

@@ -4,7 +4,7 @@ public enum CSVFormat: String, Sendable, CaseIterable {
     case csv
     /// ACLED's standard export, 31 columns (``ACLEDMapping``).
     case acled
-    /// UCDP's Georeferenced Event Dataset (``UCDPMapping``); read only.
+    /// UCDP's Georeferenced Event Dataset, 49 columns (``UCDPMapping``).
     case ucdp
 
     /// The mapping between the format's rows and records.

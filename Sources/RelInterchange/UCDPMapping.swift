@@ -1,20 +1,26 @@
 import OrderedCollections
 import RelModel
 
-/// UCDP's Georeferenced Event Dataset (GED) to records; docs/csv.md has the table.
+/// UCDP's Georeferenced Event Dataset (GED) to records and back; docs/csv.md has the table.
 ///
 /// Each row is an event with id `ucdp-` + `id`. Columns are found by name, so any GED version
-/// reads; every cell a field does not hold as it is (`relid`, the deaths `best`/`low`/`high`,
-/// the conflict and dyad ids, ...) is kept in the record's notes (``KeptColumns``).
+/// reads; every cell a field does not hold as it is (`relid`, the deaths `low`/`high`, the
+/// conflict and dyad ids, ...) is kept in the record's notes (``KeptColumns``), so an export
+/// gives back the same row.
 public struct UCDPMapping: RowMapping {
     /// Creates the mapping.
     public init() {}
 
-    /// The GED columns this mapping reads; a file may have more, which are kept.
+    /// The 49 columns of GED's CSV, in GED's order: the columns an export writes. Import finds
+    /// columns by name, so a file with fewer or more (another GED version) reads too.
     public static let columns = [
-        "id", "relid", "year", "type_of_violence", "conflict_name", "dyad_name", "side_a", "side_b", "source_article",
-        "where_prec", "where_coordinates", "adm_1", "adm_2", "latitude", "longitude", "country", "date_prec",
-        "date_start", "date_end", "best", "low", "high",
+        "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
+        "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a",
+        "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources", "source_article", "source_office", "source_date",
+        "source_headline", "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
+        "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec",
+        "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
+        "gwnoa", "gwnob",
     ]
 
     /// The prefix of record ids made from `id`.
@@ -95,26 +101,6 @@ public struct UCDPMapping: RowMapping {
         return try Cells.place(row, name: name, country: country, admin1Column: "adm_1") { (row) throws(CellError) in
             try Cells.integer(row, "where_prec", in: 1...7).map { min($0, 3) }
         }
-    }
-
-    /// The GED cells a record gives back as they are: the rest is kept at import.
-    public func cells(from record: JSONValue) -> [String: String] {
-        var c: [String: String] = [:]
-        let id = record["id"]?.stringValue ?? ""
-        c["id"] = id.hasPrefix(Self.idPrefix) ? String(id.dropFirst(Self.idPrefix.count)) : id
-        let sides = (record["actors"]?.arrayValue ?? []).filter { $0["role"]?.stringValue == "participant" }
-        c["side_a"] = sides.first?["name"]?.stringValue ?? ""
-        c["side_b"] = sides.dropFirst().first?["name"]?.stringValue ?? ""
-        let place = record["location"]
-        c["adm_1"] = place?["admin1"]?.stringValue ?? ""
-        c["latitude"] = Cells.number(place?["latitude"])
-        c["longitude"] = Cells.number(place?["longitude"])
-        c["source_article"] = record["source"]?["title"]?.stringValue ?? ""
-        c["best"] = Cells.number(record["fatalities"])
-        let date = record["date"].flatMap(DateSpec.init(json:)) ?? .unknown
-        c["date_start"] = date.start?.description ?? ""
-        c["date_end"] = (date.type == .instant ? date.start : date.end)?.description ?? ""
-        return c
     }
 
     /// The GED column a field comes from.

@@ -7,10 +7,11 @@ import Testing
     import Glibc
 #endif
 
-/// `relctl import --format acled|csv` and `export --format acled|csv` with the real binaries,
-/// on the ACLED-shaped fixture of RelInterchangeTests.
+/// `relctl import --format acled|ucdp|csv` and `export --format acled|ucdp|csv` with the real
+/// binaries, on the ACLED- and GED-shaped fixtures of RelInterchangeTests.
 @Suite struct CSVImportExportTests {
     static let acled = Binaries.packageRoot.appendingPathComponent("Tests/RelInterchangeTests/Fixtures/acled-sample.csv").path
+    static let ucdp = Binaries.packageRoot.appendingPathComponent("Tests/RelInterchangeTests/Fixtures/ucdp-sample.csv").path
     static let badDate = Binaries.packageRoot.appendingPathComponent("Tests/RelInterchangeTests/Fixtures/acled-bad-date.csv").path
 
     /// The rows of a CSV file, header first.
@@ -56,6 +57,47 @@ import Testing
             #expect(newer.stdout == "Imported: 0 created, 1 updated, 11 unchanged.\n", "\(newer.stderr)")
             let shown = try JSONValue.parse(Data(try d.relctl("--json", "show", "acled-BFA90010").stdout.utf8))
             #expect(shown["fatalities"] == 13 || shown["record"]?["fatalities"] == 13)
+        }
+    }
+
+    @Test func ucdpImportExportAndReimport() throws {
+        try withDaemon { d in
+            let first = try d.relctl("import", "--format", "ucdp", Self.ucdp)
+            #expect(first.stdout == "Imported: 5 created, 0 updated, 0 unchanged.\n", "\(first.stderr)")
+
+            // The export gives back the rows, header and all, in id order.
+            let out = d.dir.file("ged.csv")
+            let export = try d.relctl("export", "--format", "ucdp", "-o", out)
+            #expect(export.status == 0, "\(export.stderr)")
+            #expect(export.stderr == "Exported to \(out).\n")
+            let input = try Self.rows(Self.ucdp)
+            let exported = try Self.rows(out)
+            #expect(exported == input)
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(text.hasSuffix(",432,\r\n"))
+
+            // Importing the export changes nothing; the filters choose the rows.
+            let back = try d.relctl("import", "--format", "ucdp", out)
+            #expect(back.stdout == "Imported: 0 created, 0 updated, 5 unchanged.\n", "\(back.stderr)")
+            let mali = d.dir.file("mali.csv")
+            #expect(try d.relctl("export", "--format", "ucdp", "--party", "ML", "-o", mali).status == 0)
+            #expect(try Self.rows(mali).dropFirst().map { $0[0] }.sorted() == ["900001", "900002", "900003"])
+
+            // A record that never was a GED row is written with what its fields give.
+            #expect(try d.relctl("import", Binaries.seedRecords).status == 0)
+            let events = d.dir.file("events.csv")
+            let all = try d.relctl("export", "--format", "ucdp", "--kind", "event", "-o", events)
+            #expect(all.status == 0, "\(all.stderr)")
+            let rows = try Self.rows(events)
+            #expect(rows.count == 1 + 5 + 46)
+            let column = { (name: String) in input[0].firstIndex(of: name)! }
+            let ambush = try #require(rows.first { $0[0] == "mlru-e31" })
+            #expect(ambush[column("date_start")] == "2024-07-27")
+            #expect(ambush[column("date_prec")] == "2")
+            #expect(ambush[column("side_a")] == "Strategic Framework for the Defense of the People of Azawad (CSP-DPA)")
+            #expect(ambush[column("side_b")] == "Malian Armed Forces (FAMa)")
+            #expect(ambush[column("where_coordinates")] == "Tin Zaouatine (Tinzaouaten)")
+            #expect(ambush[column("country")] == "Mali")
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
         for option in [["--kind", "event"], ["--category", "x"], ["--party", "ML"], ["--until", "2020"]] {
             #expect(
                 refusal(["export"] + option)
-                    == "\(option[0]) is taken only with --format jsonfeed, csv or acled; the JSON export is always every record")
+                    == "\(option[0]) is taken only with --format jsonfeed, csv, acled or ucdp; the JSON export is always every record")
         }
         #expect(
             refusal(["export", "--limit", "5"]) == "--limit is taken only with --format jsonfeed; the JSON export is always every record")

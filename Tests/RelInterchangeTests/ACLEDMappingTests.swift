@@ -78,7 +78,7 @@ import Testing
     @Test func exportGivesBackTheSameRows() throws {
         let original = try Fixture.rows(
             String(decoding: Data(contentsOf: URL(fileURLWithPath: Fixture.path("acled-sample.csv"))), as: UTF8.self))
-        let exporter = try #require(CSVExport(format: .acled))
+        let exporter = CSVExport(format: .acled)
         let canonical = try records.values.map(Fixture.canonical).sorted { ($0["id"]?.stringValue ?? "") < ($1["id"]?.stringValue ?? "") }
         let exported = try Fixture.rows(exporter.text(canonical))
         #expect(exported[0] == ACLEDMapping.columns)
@@ -90,7 +90,7 @@ import Testing
     @Test func anEditedFieldWinsOverTheKeptCell() throws {
         var record = try #require(records["acled-MLI90009"]).objectValue!
         record["date"] = ["type": "instant", "start": "2023-05-10", "end": nil, "approximate": false]
-        let exporter = try #require(CSVExport(format: .acled))
+        let exporter = CSVExport(format: .acled)
         let row = exporter.values(for: try Fixture.canonical(.object(record)))
         let column = { (name: String) in row[ACLEDMapping.columns.firstIndex(of: name)!] }
         #expect(column("event_date") == "2023-05-10")

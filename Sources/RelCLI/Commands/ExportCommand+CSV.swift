@@ -10,6 +10,7 @@ extension ExportFormat {
         case .json, .jsonfeed: nil
         case .csv: .csv
         case .acled: .acled
+        case .ucdp: .ucdp
         }
     }
 }
@@ -21,9 +22,7 @@ extension ExportCommand {
         if feed {
             throw CLIError(.usage, "--feed and --format \(format.rawValue): give one; --feed writes a snapshot feed for reld to follow")
         }
-        guard let exporter = CSVExport(format: format) else {
-            throw CLIError(.usage, "--format \(format.rawValue): relctl reads this format but does not write it")
-        }
+        let exporter = CSVExport(format: format)
         var query = ListQuery()
         try jsonFeed.filters.apply(to: &query)
         var records: [JSONValue] = []

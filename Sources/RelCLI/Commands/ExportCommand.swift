@@ -16,11 +16,12 @@ struct ExportCommand: AsyncParsableCommand {
             With --format jsonfeed, write a JSON Feed 1.1 document for feed readers: the records \
             that pass the filters (--kind, --category, --party, --since and --until, as in list), \
             newest change first, each whole under "_reld". --limit, --title and the URLs are taken \
-            only with --format jsonfeed, the filters also with csv and acled.
+            only with --format jsonfeed, the filters also with csv, acled and ucdp.
 
-            With --format csv or acled, write CSV (RFC 4180) of the records that pass the filters: csv \
-            has our own columns and import --format csv takes it back; acled has ACLED's 31 columns, \
-            with the columns kept at import (see import --help).
+            With --format csv, acled or ucdp, write CSV (RFC 4180) of the records that pass the \
+            filters: csv has our own columns and import --format csv takes it back; acled has \
+            ACLED's 31 columns and ucdp UCDP GED's 49, with the columns kept at import (see import \
+            --help), so a record imported from the dataset gives back its row.
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -12,13 +12,15 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
     case csv
     /// ACLED's 31 columns, which `import --format acled` takes back.
     case acled
+    /// UCDP GED's 49 columns, which `import --format ucdp` takes back.
+    case ucdp
 }
 
 /// `relctl export`'s `--format` and what a JSON Feed takes: its title and URLs, and which records.
 struct JSONFeedOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "json (records that import takes back), jsonfeed (a JSON Feed 1.1 document), csv (our own columns) or acled (ACLED's columns).",
+            "json (records that import takes back), jsonfeed (a JSON Feed 1.1 document), csv (our own columns), acled (ACLED's columns) or ucdp (UCDP GED's columns).",
             valueName: "format"))
     var format: ExportFormat = .json
 
@@ -31,7 +33,7 @@ struct JSONFeedOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The JSON Feed's feed_url: where the feed itself will be served (http or https).", valueName: "url"))
     var feedURL: String?
 
-    /// `list`'s filters, with its checks; taken with `--format jsonfeed`, `csv` and `acled`.
+    /// `list`'s filters, with its checks; taken with `--format jsonfeed` and the CSV formats.
     @OptionGroup var filters: RecordFilterOptions
 
     @Option(help: ArgumentHelp("JSON Feed: at most this many items, the most recently changed (1-100000, default 1000).", valueName: "n"))
@@ -57,10 +59,10 @@ struct JSONFeedOptions: ParsableArguments {
 
     func validate() throws {
         if format == .json, let first = feedOnlyOptions.first {
-            let formats = Self.filterNames.contains(first) ? "--format jsonfeed, csv or acled" : "--format jsonfeed"
+            let formats = Self.filterNames.contains(first) ? "--format jsonfeed, csv, acled or ucdp" : "--format jsonfeed"
             throw ValidationError("\(first) is taken only with \(formats); the JSON export is always every record")
         }
-        if format == .csv || format == .acled, let first = feedOnlyOptions.first(where: { !Self.filterNames.contains($0) }) {
+        if format.csvFormat != nil, let first = feedOnlyOptions.first(where: { !Self.filterNames.contains($0) }) {
             throw ValidationError("\(first) is taken only with --format jsonfeed; --format \(format.rawValue) takes the filters only")
         }
         if let title {
