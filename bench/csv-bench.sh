@@ -84,6 +84,12 @@ measure() {  # measure LABEL COMMAND...: wall seconds, rows per second and peak 
         "$(python3 -c "print($kib / 1024)")"
 }
 echo "csv-bench: $ROWS rows, $((BYTES / 1024 / 1024)) MiB of CSV; $(nproc) cores; $BIN"
+reld_peak() {  # reld's peak RSS so far (MiB): the import's, as reld had just started
+    awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$RELD_PID/status"
+}
+printf '%-48s %s MiB\n' "reld RSS after start" "$(reld_peak)"
 measure "relctl import --format acled (all of it)" "$BIN/relctl" --socket "$TMP/reld.sock" --quiet import --format acled "$TMP/acled.csv"
+printf '%-48s %s MiB\n' "reld peak RSS during that import" "$(reld_peak)"
 measure "relctl import --format acled (again: unchanged)" "$BIN/relctl" --socket "$TMP/reld.sock" --quiet import --format acled "$TMP/acled.csv"
+printf '%-48s %s MiB\n' "reld peak RSS so far" "$(reld_peak)"
 measure "sqlite3 .import --csv into a table" sqlite3 "$TMP/plain.db" ".import --csv $TMP/acled.csv acled"

@@ -24,8 +24,12 @@ struct ControlClient {
     /// `invalidInput` is the exit status when reld finds the request's content invalid (400, 422):
     /// a usage error (2) for requests built from the command line, `.refused` (1) when the
     /// content is a file's (import).
+    ///
+    /// `upload`, instead of `body`, is a JSON body sent as it is made (an import read from a file);
+    /// a ``CLIError`` it throws ends the request and is thrown as it is.
     func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+        upload: HTTPClientRequest.Body? = nil,
         timeout: TimeAmount = .seconds(60), invalidInput: CLIError.Status = .usage,
         showsWaiting: Bool = true, onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
     ) async throws -> Data {
@@ -54,6 +58,9 @@ struct ControlClient {
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
+        } else if let upload {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = upload
         }
         // Our own client: the shared one has a 90 s read timeout, which a large import outlasts
         // while reld is still (successfully) working; `timeout` bounds the whole request instead.

@@ -10,6 +10,8 @@ import RelStore
 struct ImportCancelled: Error {
     /// Records the transaction had written when the import stopped (0 before writing began).
     var written: Int
+    /// Records received and checked, when the client went away while still sending.
+    var received: Int?
 }
 
 /// How far the import's transaction got, as last told to its progress closure.
@@ -44,8 +46,12 @@ extension ControlAPI {
     /// any other error passes through unchanged.
     func cancellationLogged(_ error: any Error, total: Int?, logger: Logger) -> any Error {
         guard let cancelled = error as? ImportCancelled else { return error }
-        let count = total.map { " of \($0)" } ?? ""
-        logger.notice("import cancelled: client went away after \(cancelled.written)\(count) records; nothing was written")
+        if let received = cancelled.received {
+            logger.notice("import cancelled: client went away while sending it, after \(received) records; nothing was written")
+        } else {
+            let count = total.map { " of \($0)" } ?? ""
+            logger.notice("import cancelled: client went away after \(cancelled.written)\(count) records; nothing was written")
+        }
         return APIError(
             .init(code: 499, reasonPhrase: "Client Closed Request"), .cancelled, "the client went away; the import was rolled back")
     }
@@ -53,41 +59,44 @@ extension ControlAPI {
     /// Writes a validated import in one transaction, rolled back if the client goes away before
     /// the commit. `report` hears the progress.
     func write(
-        _ records: [Record], watch: ClientWatch, logger: Logger,
+        _ spool: ImportSpool, watch: ClientWatch, logger: Logger,
         report: (@Sendable (Int, Int) -> Void)?
     ) async throws -> ImportSummary {
-        logger.info("import writing", metadata: ["records": "\(records.count)"])
+        logger.info("import writing", metadata: ["records": "\(spool.count)", "bytes": "\(spool.size)"])
         let summary: ImportSummary
         let reached = WrittenCount()
         do {
-            summary = try await database.importRecords(records) { written, total in
-                report?(written, total)
-                reached.set(written)
-                // The store passes CancellationError through as itself; it rolls the transaction back.
-                if watch.clientGone { throw CancellationError() }
-            }
+            summary = try await database.importRecords(
+                count: spool.count,
+                progress: { written, total in
+                    report?(written, total)
+                    reached.set(written)
+                    // The store passes CancellationError through as itself; it rolls the transaction back.
+                    if watch.clientGone { throw CancellationError() }
+                },
+                record: { try Self.spooledRecord(spool, $0) })
         } catch is CancellationError where watch.clientGone {
-            throw cancellationLogged(ImportCancelled(written: reached.value), total: records.count, logger: logger)
+            throw cancellationLogged(ImportCancelled(written: reached.value), total: spool.count, logger: logger)
         }
         nudge()
         logger.info(
             "import done",
             metadata: ["created": "\(summary.created)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)"])
-        await settleAfterImport(of: records.count)
+        await settleAfterImport(of: spool.count)
         return summary
     }
 
     /// The streamed answer: `{"progress":...}` lines while the transaction writes, then one
     /// `{"result":...}` or `{"error":...}` line. A failed write to the client counts as the client
     /// gone, so the import is rolled back.
-    func importStream(_ records: [Record], watch: ClientWatch, channel: any Channel, logger: Logger) -> Response {
+    func importStream(_ spool: ImportSpool, watch: ClientWatch, channel: any Channel, logger: Logger) -> Response {
         let body = ResponseBody { writer in
             defer { watch.remove(from: channel) }
             let (lines, continuation) = AsyncStream.makeStream(of: ImportProgress.self, bufferingPolicy: .bufferingNewest(1))
             let outcome = Task {
                 defer { continuation.finish() }
                 do {
-                    let summary = try await self.write(records, watch: watch, logger: logger) { written, total in
+                    let summary = try await self.write(spool, watch: watch, logger: logger) { written, total in
                         continuation.yield(ImportProgress(written: written, total: total))
                     }
                     return ImportStreamLine(

@@ -147,17 +147,16 @@ struct ControlAPI: Sendable {
         // rolled back, not committed for nobody.
         let watch = try await ClientWatch.install(on: context.channel)
         let channel = context.channel
-        let records: [Record]
+        let spool: ImportSpool
         do {
-            // Validated in a function of its own so the body and parsed tree are freed before writing.
-            records = try await Self.validatedImport(request, limit: config.maxImportBytes, watch: watch)
+            spool = try await receivedImport(request, watch: watch)
         } catch {
             watch.remove(from: channel)
             throw cancellationLogged(error, total: nil, logger: context.logger)
         }
-        if streamed { return importStream(records, watch: watch, channel: channel, logger: context.logger) }
+        if streamed { return importStream(spool, watch: watch, channel: channel, logger: context.logger) }
         defer { watch.remove(from: channel) }
-        let summary = try await write(records, watch: watch, logger: context.logger, report: nil)
+        let summary = try await write(spool, watch: watch, logger: context.logger, report: nil)
         return try Self.json(ImportResponse(created: summary.created, updated: summary.updated, unchanged: summary.unchanged))
     }
 
@@ -166,34 +165,6 @@ struct ControlAPI: Sendable {
         guard count >= 1000 else { return }
         try? await database.checkpoint()
         MemoryTrim.releaseFreedHeap()
-    }
-
-    static func validatedImport(_ request: Request, limit: Int, watch: ClientWatch? = nil) async throws -> [Record] {
-        let json = try await body(request, limit: limit)
-        guard let items = json.arrayValue else {
-            throw APIError.badRequest("body must be a JSON array of records, not \(json.typeName)")
-        }
-        var records: [Record] = []
-        records.reserveCapacity(items.count)
-        var seen: [String: Int] = [:]
-        for (index, item) in items.enumerated() {
-            if index % 1024 == 0, watch?.clientGone == true { throw ImportCancelled(written: 0) }
-            do throws(ValidationError) {
-                let record = try RecordValidator.record(from: item) { UUID().uuidString.lowercased() }
-                if let first = seen[record.id] {
-                    throw ValidationError(
-                        field: "id", value: JSONText.quoted(record.id),
-                        reason: "appears twice in this import (also record \(first + 1))", recordID: record.id)
-                }
-                seen[record.id] = index
-                records.append(record)
-            } catch {
-                var e = error
-                e.recordIndex = index
-                throw APIError(validation: e)
-            }
-        }
-        return records
     }
 
     func export() async throws -> Response {

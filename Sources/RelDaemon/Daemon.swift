@@ -37,6 +37,7 @@ public struct Daemon: Sendable {
         let notifier = SystemdNotifier()
         let startedAt = Date()
         let stateDirectory = try StateDirectory(path: config.stateDirectory)
+        ImportSpool.removeLeftovers(in: config.stateDirectory, logger: logger)
         try SocketGuard.prepare(config.socketPath)
         let database = try AppDatabase(path: stateDirectory.databasePath)
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])

@@ -18,8 +18,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
     /// Largest request body accepted on most routes.
     public var maxRequestBytes = 1 << 20
-    /// Largest request body accepted by `POST /v1/import`.
-    public var maxImportBytes = 512 << 20
+    /// Largest request body accepted by `POST /v1/import`. The body is kept on disk, not in
+    /// memory, until it is written, so this bounds disk use and time, not reld's memory.
+    public var maxImportBytes = 4 << 30
     /// Idle timeout and connection cap of the control socket (`idle_timeout`, `max_connections`).
     public var limits = ServerLimits(idleTimeoutSeconds: 300, maxConnections: 256)
     /// The feed to sync with (`[sync] feed`); `nil` keeps reld offline.

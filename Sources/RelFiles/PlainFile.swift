@@ -13,14 +13,10 @@ public enum PlainFile {
     /// The whole content of `path`; a directory, a missing file or a missing directory is
     /// refused with its name.
     public static func read(_ path: String) throws(FileProblem) -> Data {
-        if path.isEmpty { throw FileProblem(path: path, words: FileProblem.emptyPath) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileProblem(path: path, errno: errno) }
+        let fd = try openForReading(path)
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileProblem(path: path, errno: errno) }
-        // open(2) succeeds on a directory; read(2) would then fail with a less helpful EISDIR.
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileProblem(path: path, errno: EISDIR) }
         var data = Data()
         if (info.st_mode & S_IFMT) == S_IFREG { data.reserveCapacity(Int(info.st_size)) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -33,6 +29,26 @@ public enum PlainFile {
             if n == 0 { return data }
             data.append(contentsOf: buffer[..<n])
         }
+    }
+
+    /// A descriptor open for reading `path`, which the caller closes; a directory, a missing file
+    /// or a missing directory is refused with its name.
+    public static func openForReading(_ path: String) throws(FileProblem) -> Int32 {
+        if path.isEmpty { throw FileProblem(path: path, words: FileProblem.emptyPath) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileProblem(path: path, errno: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw FileProblem(path: path, errno: code)
+        }
+        // open(2) succeeds on a directory; read(2) would then fail with a less helpful EISDIR.
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw FileProblem(path: path, errno: EISDIR)
+        }
+        return fd
     }
 
     /// The content of `path` as UTF-8 text.

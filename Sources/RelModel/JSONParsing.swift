@@ -7,7 +7,12 @@ extension JSONValue {
     /// repeated member names are refused. Strings and member names come out in NFC (see
     /// ``Swift/String/nfc``), so that text typed decomposed and composed is stored and compared alike.
     public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
-        let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> in
+        try parse(bytes: data)
+    }
+
+    /// Parses JSON text held in any contiguous bytes (an array, a slice of one), without copying.
+    public static func parse(bytes: some ContiguousBytes) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> in
             var parser = JSONParser(raw.bindMemory(to: UInt8.self))
             return Result { () throws(JSONParseError) -> JSONValue in try parser.parseDocument() }
         }

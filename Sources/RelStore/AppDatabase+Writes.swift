@@ -2,16 +2,6 @@ import GRDB
 import OrderedCollections
 import RelModel
 
-/// What an import did.
-public struct ImportSummary: Sendable, Equatable {
-    /// Records that were new.
-    public var created = 0
-    /// Records that existed and had fields changed (or were deleted and came back).
-    public var updated = 0
-    /// Records that were already exactly so.
-    public var unchanged = 0
-}
-
 extension AppDatabase {
     /// Stores a new record; fails with ``StoreError/alreadyExists(id:)`` if the id is taken, or
     /// ``StoreError/deleted(id:)`` if a deleted record holds it (restore that one instead).
@@ -109,59 +99,7 @@ extension AppDatabase {
         }
     }
 
-    /// How many records an import writes between two calls of its `progress` closure.
-    public static let importProgressInterval = 256
-
-    /// Stores many records in one transaction: new ones are created, existing ones get the fields
-    /// that differ, identical ones are left alone. If any fails, nothing is written.
-    ///
-    /// `progress` is called with the records written so far and the total, before the first record,
-    /// every ``importProgressInterval`` records, and once more just before the commit. Whatever it
-    /// throws (e.g. `CancellationError` when the client has gone) rolls the whole import back: GRDB
-    /// runs the write synchronously, so this is where a long import can be stopped.
-    public func importRecords(
-        _ records: [Record],
-        progress: (@Sendable (_ written: Int, _ total: Int) throws -> Void)? = nil
-    ) async throws -> ImportSummary {
-        try await write { db in
-            var summary = ImportSummary()
-            var log = ChangeWriter(db: db, node: self.nodeID)
-            // New rows are indexed for search in one statement at the end (see `indexRecords`).
-            let lastRowid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM records") ?? 0
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, '1')", arguments: [Self.deferredIndexKey])
-            for (index, record) in records.enumerated() {
-                if let progress, index % Self.importProgressInterval == 0 { try progress(index, records.count) }
-                guard let current = try self.stored(db, id: record.id) else {
-                    try self.insertNew(record, log: &log, hlc: self.tick())
-                    summary.created += 1
-                    continue
-                }
-                guard current.record.kind == record.kind else {
-                    throw ValidationError(
-                        field: "kind", value: JSONText.quoted(record.kind.rawValue),
-                        reason:
-                            "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
-                        recordIndex: index, recordID: record.id)
-                }
-                let changed = record.changedFields(from: current.record)
-                guard !changed.isEmpty || current.deleted else {
-                    summary.unchanged += 1
-                    continue
-                }
-                let hlc = self.tick()
-                for field in changed { try log.append(record.id, field, record.fields[field]!, hlc) }
-                if current.deleted { try log.append(record.id, Change.deletedField, .bool(false), hlc) }
-                try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
-                summary.updated += 1
-            }
-            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.deferredIndexKey])
-            try Self.indexRecords(db, after: lastRowid)
-            try progress?(records.count, records.count)
-            return summary
-        }
-    }
-
-    private func insertNew(_ record: Record, log: inout ChangeWriter, hlc: HLCTimestamp) throws {
+    func insertNew(_ record: Record, log: inout ChangeWriter, hlc: HLCTimestamp) throws {
         try log.append(record.id, Change.kindField, .string(record.kind.rawValue), hlc)
         for (field, value) in record.fields { try log.append(record.id, field, value, hlc) }
         try save(log.db, record, deleted: false, createdHLC: hlc, updatedHLC: hlc)

@@ -14,7 +14,10 @@ import Testing
         let stdout: String
         let stderr: String
 
-        init(_ arguments: [String], dir: TempDir, name: String, executable: String = Binaries.relctl) throws {
+        init(
+            _ arguments: [String], dir: TempDir, name: String, executable: String = Binaries.relctl,
+            stdin: FileHandle = FileHandle.nullDevice
+        ) throws {
             stdout = dir.file("\(name).out")
             stderr = dir.file("\(name).err")
             _ = FileManager.default.createFile(atPath: stdout, contents: nil)
@@ -25,7 +28,7 @@ import Testing
             process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
             process.standardOutput = FileHandle(forWritingAtPath: stdout)
             process.standardError = FileHandle(forWritingAtPath: stderr)
-            process.standardInput = FileHandle.nullDevice
+            process.standardInput = stdin
             try process.run()
         }
 
@@ -104,6 +107,40 @@ import Testing
             #expect(later.stderr == "")
             #expect(try Self.recordCount(d) == 300)
         }
+    }
+
+    /// relctl sends a file while it reads it: Ctrl-C before the end of it must leave nothing in
+    /// reld, which had only received part of the records.
+    @Test func ctrlCWhileTheFileIsStillBeingSentImportsNothing() throws {
+        try withDaemon { d in
+            let records = (0..<3_000).map {
+                "{\"id\":\"part-\($0)\",\"kind\":\"event\",\"title\":\"Part \($0)\",\"category\":\"diplomatic\"}"
+            }
+            let pipe = Pipe()
+            let relctl = try Background(["--socket", d.socket, "import", "-"], dir: d.dir, name: "half", stdin: pipe.fileHandleForReading)
+            // About 240 KB, more than three times a pipe's buffer: the write returns only once relctl has read
+            // most of it, which it does only while sending it to reld.
+            let half = Data(("[" + records.joined(separator: ",\n") + ",\n").utf8)
+            #expect(half.count > 3 * 65_536)
+            try pipe.fileHandleForWriting.write(contentsOf: half)
+            try Self.waitUntil(timeout: 60, "relctl's SIGINT handler") { relctl.catchesSIGINT || !relctl.process.isRunning }
+            kill(relctl.pid, SIGINT)
+            let out = try relctl.finish()
+            try? pipe.fileHandleForWriting.close()
+            #expect(out.status == 130, "\(out.stderr)")
+            #expect(out.stderr == "interrupted: the import was cancelled; nothing was imported\n")
+            try Self.waitUntil(timeout: 60, "reld to log the cancellation") { d.log.contains("import cancelled: client went away") }
+            #expect(d.log.contains("while sending it"), "\(d.log)")
+            #expect(!d.log.contains("import writing"), "the write never began")
+            #expect(!d.log.contains("request failed"), "a client that goes is not reld's fault: \(d.log)")
+            #expect(try Self.recordCount(d) == 0)
+            #expect(try Self.spoolFiles(d).isEmpty)
+        }
+    }
+
+    /// Files an import left in reld's state directory (there must be none: the spool has no name).
+    static func spoolFiles(_ d: Daemon) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: d.stateDir).filter { !$0.hasPrefix("reld.") }
     }
 
     @Test func streamedImportAnswerEndsWithTheResult() throws {

@@ -68,6 +68,16 @@ struct StorageFaultTests {
         #expect(failure.stderr.contains("disk full"), "\(failure.stderr)")
         #expect(failure.stderr.contains("nothing was written"))
 
+        // An import keeps its records on the same disk while they arrive: refused too, whole.
+        let many = dir.file("many.json")
+        let records = (0..<500).map { "{\"id\":\"many-\($0)\",\"kind\":\"event\",\"title\":\"Many \($0)\",\"category\":\"military\"}" }
+        try ("[" + records.joined(separator: ",\n") + "]").write(toFile: many, atomically: true, encoding: .utf8)
+        let imported = try reld.relctl("import", many)
+        #expect(imported.status == 1, "\(imported.stderr)")
+        #expect(imported.stderr.contains("disk full"), "\(imported.stderr)")
+        #expect(imported.stderr.hasSuffix("nothing was imported\n"))
+        #expect(try reld.relctl("show", "many-0").status == 1)
+
         // What was stored is intact, and reld still answers.
         let during = try reld.relctl("export")
         #expect(during.status == 0)
@@ -81,6 +91,9 @@ struct StorageFaultTests {
         try FileManager.default.removeItem(atPath: mountPoint + "/filler")
         #expect(try reld.relctl("add-event", "--id", "after-full", "--title", "After", "--category", "diplomatic").status == 0)
         #expect(try reld.relctl("show", "after-full").status == 0)
+        #expect(try reld.relctl("import", many).stdout == "Imported: 500 created, 0 updated, 0 unchanged.\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: mountPoint + "/state").filter { !$0.hasPrefix("reld.") }
+        #expect(left.isEmpty, "an import leaves no file behind: \(left)")
     }
 
     @Test func aConfigThatVanishesOrTurnsBadStopsTheRestartAndTouchesNothing() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RelControlAPI
@@ -42,6 +43,38 @@ import Testing
             expectError(try await client.send(.post, Routes.importRecords, eventJSON("ev-1")), .badRequest, "bad_request")
             expectError(try await client.send(.post, Routes.importRecords, "[{"), .badRequest, "bad_request")
             expectError(try await client.send(.post, Routes.importRecords), .badRequest, "bad_request")
+        }
+    }
+
+    /// The body is split and checked record by record as it arrives (`JSONArraySplitter`), so
+    /// what it says of a bad body must be what a parse of the whole body would say.
+    @Test func theBodyIsCheckedRecordByRecordWithPlacesInTheWholeBody() async throws {
+        try await withControlAPI { client, database in
+            let malformed = "[\n" + eventJSON("ev-1") + ",\n  {\"id\":\"ev-2\",\n   \"kind\" \"event\"}\n]"
+            let refused = try await client.send(.post, Routes.importRecords, malformed)
+            expectError(refused, .badRequest, "bad_request")
+            let whole = try #require(throws: JSONParseError.self) { _ = try JSONValue.parse(malformed) }
+            #expect(refused.errorMessage == whole.description, "\(refused.errorMessage)")
+            #expect(refused.errorMessage.contains("line 4, column 11"))
+
+            // One record past 8 MiB is refused by its place before the rest is read.
+            let huge = "{\"id\":\"huge\",\"notes\":\"" + String(repeating: "x", count: 8 << 20) + "\"}"
+            let tooLarge = try await client.send(.post, Routes.importRecords, "[" + eventJSON("ev-1") + "," + huge + "]")
+            expectError(tooLarge, .unprocessableContent, "validation_failed")
+            #expect(try tooLarge.json["error"]?["record_index"] == .int(1))
+            #expect(tooLarge.errorMessage.contains("larger than 8 MiB"), "\(tooLarge.errorMessage)")
+            expectError(try await client.send(.post, Routes.importRecords, "[" + eventJSON("ev-1") + ",]"), .badRequest, "bad_request")
+            expectError(try await client.send(.post, Routes.importRecords, "[] []"), .badRequest, "bad_request")
+            #expect(try await database.exportDocuments().isEmpty, "nothing of any refused import was written")
+
+            // A record without an id gets one when it arrives, and keeps it through the write.
+            let noID = "[{\"kind\":\"event\",\"title\":\"No id yet\",\"category\":\"diplomatic\"}]"
+            #expect(try await client.send(.post, Routes.importRecords, noID).json["created"] == .int(1))
+            let stored = try await database.exportDocuments()
+            #expect(stored.count == 1)
+            let first = try #require(stored.first)
+            let id = try #require(try JSONValue.parse(first)["id"]?.stringValue)
+            #expect(UUID(uuidString: id) != nil, "\(id)")
         }
     }
 

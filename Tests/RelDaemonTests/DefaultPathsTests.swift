@@ -70,7 +70,7 @@ import Testing
         #expect(system.socketMode == 0o660)
         #expect(system.logLevel == .info)
         #expect(system.maxRequestBytes == 1 << 20)
-        #expect(system.maxImportBytes == 512 << 20)
+        #expect(system.maxImportBytes == 4 << 30)
 
         let user = DaemonConfig.defaults(environment: ["HOME": "/home/u"])
         #expect(user.socketGroup == (isRoot ? "reld" : nil))

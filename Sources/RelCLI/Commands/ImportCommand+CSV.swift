@@ -27,10 +27,10 @@ enum ImportFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension ImportCommand {
-    /// The records of a CSV file as the JSON array reld's import takes: the file is read row by
-    /// row, each row mapped and checked here, so a bad row is named by its line and column and
-    /// nothing is sent. reld itself knows only JSON.
-    static func csvBody(_ file: String, format: CSVFormat) throws -> Data {
+    /// The records of a CSV file, read and checked row by row as they are sent: a bad row is
+    /// named by its line and column, and ends the import with nothing imported. reld itself
+    /// knows only JSON.
+    static func csvRecords(_ file: String, format: CSVFormat) throws -> CSVRecordStream {
         let name = file == "-" ? "(stdin)" : file
         let path = file == "-" ? "/dev/stdin" : file
         if file != "-", let words = FileProblem.words(forReading: file) {
@@ -40,14 +40,29 @@ extension ImportCommand {
             throw CLIError(.usage, "import \(file): cannot read it", code: JSONErrorOutput.Code.fileUnreadable)
         }
         do {
-            let body = try CSVImport(format: format).body(stream: stream, file: name) { rows in
-                ProgressLine.shared.update("reading \(name): \(ProgressLine.count(rows)) rows")
-            }.body
-            ProgressLine.shared.clear()
-            return body
+            return try CSVRecordStream(importer: CSVImport(format: format), stream: stream, file: name)
         } catch {
-            ProgressLine.shared.clear()
             throw CLIError(.refused, "\(error.description); nothing was imported", code: .validationFailed)
         }
+    }
+
+    /// reld's error about a record of a CSV file, said against the file's line, as relctl alone
+    /// knows it: `FILE line 15: field id: "x": appears twice in this import (also line 3)`.
+    /// Any other error is `import FILE: MESSAGE`.
+    static func placed(_ error: CLIError, file name: String, csv: CSVRecordStream?) -> String {
+        guard let csv, let index = error.answer?.recordIndex, let line = csv.line(ofRecord: index) else {
+            return "import \(name): \(error.description)"
+        }
+        var text = error.description
+        var prefix = "record \(index + 1)"
+        if let id = error.answer?.recordID { prefix += " (id \(JSONText.quoted(id)))" }
+        prefix += ": "
+        if text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+        if let range = text.range(of: #"\(also record [0-9]+\)"#, options: .regularExpression),
+            let first = Int(text[range].filter(\.isNumber)), let firstLine = csv.line(ofRecord: first - 1)
+        {
+            text.replaceSubrange(range, with: "(also line \(firstLine))")
+        }
+        return "\(name) line \(line): \(text)"
     }
 }

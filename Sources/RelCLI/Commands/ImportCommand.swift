@@ -2,7 +2,12 @@ import ArgumentParser
 import Foundation
 import RelControlAPI
 import RelFiles
+import RelInterchange
 import RelModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `relctl import FILE`
 struct ImportCommand: AsyncParsableCommand {
@@ -12,14 +17,17 @@ struct ImportCommand: AsyncParsableCommand {
             Records with an id that exists are updated field by field; identical ones are left alone, \
             so importing the same file twice changes nothing. If any record is invalid, nothing is \
             imported and the error names the record and the field (for CSV, the line and the column). \
-            On a terminal, the records written so far and the rate are shown on standard error (not \
-            with --quiet). Ctrl-C before reld has written every record cancels the import: reld rolls \
-            it back, nothing is imported.
+            The file is sent while it is read, and reld keeps the records on its disk until it \
+            writes them, so a file of any size takes little memory in either (reld's \
+            max_import_bytes bounds it). On a terminal, what has been sent, then the records \
+            written so far and the rate, are shown on standard error (not with --quiet). Ctrl-C \
+            before reld has written every record cancels the import: reld rolls it back, nothing \
+            is imported.
 
             --format csv reads the columns `export --format csv` writes; acled reads ACLED's standard \
             export (ids acled-EVENT_ID_CNTY) and ucdp UCDP's GED (ids ucdp-ID), row by row. Columns no \
-            field holds are kept at the end of the notes, so `export --format acled` gives the same \
-            rows back.
+            field holds are kept at the end of the notes, so `export --format acled` (or ucdp) gives \
+            the same rows back.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -31,43 +39,44 @@ struct ImportCommand: AsyncParsableCommand {
     var format: ImportFormat = .json
 
     func run() async throws {
-        Interrupt.message = "interrupted: nothing was imported (the file was not sent to reld yet)"
-        let body: Data
-        do {
-            if let csv = format.csvFormat {
-                body = try Self.csvBody(file, format: csv)
-            } else {
-                body =
-                    file == "-"
-                    ? FileHandle.standardInput.readDataToEndOfFile()
-                    : try PlainFile.read(file)
+        let name = file == "-" ? "(stdin)" : file
+        let upload: ImportUpload
+        var csv: CSVRecordStream?
+        var opened: Int32?
+        defer { opened.map { _ = close($0) } }
+        if let format = format.csvFormat {
+            let records = try Self.csvRecords(file, format: format)
+            csv = records
+            upload = .csv(records)
+        } else {
+            do {
+                if file != "-" { opened = try PlainFile.openForReading(file) }
+            } catch {
+                throw CLIError(.usage, "import \(file): cannot read it: \(error.words)", code: JSONErrorOutput.Code.fileUnreadable)
             }
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw CLIError(
-                .usage, "import \(file): cannot read it: \(FileProblem(path: file, error: error).words)",
-                code: JSONErrorOutput.Code.fileUnreadable)
+            upload = .file(opened ?? STDIN_FILENO, name: name)
         }
-        // Until reld has written every record, relctl going away makes reld roll the import back.
+        // The file is sent as it is read; until reld has written every record, relctl going away
+        // (Ctrl-C, or a bad row found on the way) makes reld drop the import.
         Interrupt.message = "interrupted: the import was cancelled; nothing was imported"
         let view = ImportProgressView()
-        ProgressLine.waitingFor = "waiting for reld to read and check \(file == "-" ? "the records" : file)"
+        ProgressLine.waitingFor = "sending \(name) to reld"
         let summary: ImportResponse
         do {
             // The streamed answer: progress to draw, and reld learns at once if relctl goes.
             _ = try await global.client.send(
                 .POST, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
-                body: body, timeout: .hours(1),
+                upload: upload.body, timeout: .hours(1),
                 invalidInput: .refused,  // the file's content, not the command line
                 onChunk: view.take)
             ProgressLine.shared.clear()
             summary = try Self.summary(of: view.outcome)
         } catch let error as CLIError where error.status == .refused && error.code != WireErrorCode.badAnswer.rawValue {
             ProgressLine.shared.clear()
+            // A bad CSV row found by relctl is named by its line already.
+            if error.answer == nil, csv != nil { throw error }
             throw CLIError(
-                .refused, "import \(file == "-" ? "(stdin)" : file): \(error.description); nothing was imported",
-                code: error.code, answer: error.answer)
+                .refused, "\(Self.placed(error, file: name, csv: csv)); nothing was imported", code: error.code, answer: error.answer)
         } catch {
             ProgressLine.shared.clear()
             throw error

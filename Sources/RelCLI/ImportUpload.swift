@@ -1,0 +1,90 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import RelFiles
+import RelInterchange
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An import's body, made while it is sent: a JSON file's bytes as they are read, or a CSV
+/// file's records as JSON as its rows are read. Neither relctl nor reld holds the whole import,
+/// so a file of any size takes the memory of a few pieces.
+///
+/// What it throws (a file that cannot be read, a bad CSV row) is a ``CLIError``, which ends the
+/// request; reld then drops what it had received, and nothing is imported.
+struct ImportUpload: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+
+    /// Bytes per piece: large enough that the socket, not relctl, sets the pace.
+    static let pieceBytes = 256 << 10
+
+    private let next: Source
+
+    /// Makes the pieces one at a time; AsyncHTTPClient asks for them from one task, in turn.
+    final class Source: @unchecked Sendable {
+        private let produce: () throws -> Data?
+        init(_ produce: @escaping () throws -> Data?) { self.produce = produce }
+        func next() throws -> ByteBuffer? { try produce().map { ByteBuffer(bytes: $0) } }
+    }
+
+    /// Iterates the pieces.
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let source: Source
+        func next() async throws -> ByteBuffer? { try source.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: next) }
+
+    /// The request body that sends it.
+    var body: HTTPClientRequest.Body { .stream(self, length: .unknown) }
+
+    /// The bytes of the open file `fd` (a JSON file, or standard input), as they are.
+    static func file(_ fd: Int32, name: String) -> ImportUpload {
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        var sent = 0
+        return ImportUpload(
+            next: Source {
+                var piece = Data(count: pieceBytes)
+                let n = piece.withUnsafeMutableBytes { raw in
+                    while true {
+                        let n = read(fd, raw.baseAddress, raw.count)
+                        if n < 0 && errno == EINTR { continue }
+                        return n
+                    }
+                }
+                guard n >= 0 else {
+                    throw CLIError(
+                        .usage, "import \(name): cannot read it: \(FileProblem(path: name, errno: errno).words)",
+                        code: JSONErrorOutput.Code.fileUnreadable)
+                }
+                guard n > 0 else { return nil }
+                sent += n
+                ProgressLine.waitingDetail = size.map { "\(megabytes(sent)) of \(megabytes($0)) sent" } ?? "\(megabytes(sent)) sent"
+                return piece.prefix(n)
+            })
+    }
+
+    /// The records of a CSV file, as the JSON array reld takes.
+    static func csv(_ records: CSVRecordStream) -> ImportUpload {
+        ImportUpload(
+            next: Source {
+                var piece = Data()
+                piece.reserveCapacity(pieceBytes + 4096)
+                do throws(InterchangeError) {
+                    guard try records.fill(&piece, upTo: pieceBytes) else { return nil }
+                } catch {
+                    throw CLIError(.refused, "\(error.description); nothing was imported", code: .validationFailed)
+                }
+                ProgressLine.waitingDetail = "\(ProgressLine.count(records.count)) records sent"
+                return piece
+            })
+    }
+
+    /// `12.3 MB`: sizes as people read them, in decimal megabytes like `ls -h --si`.
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
+}
