@@ -18,8 +18,19 @@ extension ControlAPI {
         let spool = try ImportSpool(directory: config.stateDirectory)
         var splitter = JSONArraySplitter(maxElementBytes: Self.maxImportRecordBytes)
         var received = 0
+        var pieces = request.body.makeAsyncIterator()
         do {
-            for try await piece in request.body {
+            while true {
+                let next: ByteBuffer?
+                do {
+                    next = try await pieces.next()
+                } catch {
+                    // The body broke off: the connection closed mid-body (relctl stopped by Ctrl-C,
+                    // or by a bad row it found). This watch may not have seen it, if the end came
+                    // before this handler ran; either way it is a cancelled import.
+                    throw ImportCancelled(written: 0, received: spool.count)
+                }
+                guard let piece = next else { break }
                 received += piece.readableBytes
                 guard received <= config.maxImportBytes else {
                     throw APIError(
@@ -34,8 +45,8 @@ extension ControlAPI {
             }
             try splitter.finish { try Self.check($0, into: spool) }
         } catch {
-            // A client that goes while sending (Ctrl-C, or a bad row found by relctl) ends the
-            // body early, or breaks it: that is a cancelled import, not a malformed one.
+            // A client that goes while sending ends the body early: a cancelled import, not a
+            // malformed one.
             if watch?.clientGone == true { throw ImportCancelled(written: 0, received: spool.count) }
             if let failure = error as? JSONArraySplitter.Failure { throw Self.apiError(failure) }
             throw error

@@ -129,11 +129,14 @@ import Testing
             try? pipe.fileHandleForWriting.close()
             #expect(out.status == 130, "\(out.stderr)")
             #expect(out.stderr == "interrupted: the import was cancelled; nothing was imported\n")
-            try Self.waitUntil(timeout: 60, "reld to log the cancellation") { d.log.contains("import cancelled: client went away") }
-            #expect(d.log.contains("while sending it"), "\(d.log)")
-            #expect(!d.log.contains("import writing"), "the write never began")
+            // reld logs the cancellation when its handler saw the request; on a loaded machine the
+            // connection may end before that, and the HTTP layer drops it without a word. Either way
+            // nothing is written, and reld goes on: a whole import after it is the only one stored.
+            let after = try d.relctl("import", try Self.generated(30, in: d.dir, prefix: "after"))
+            #expect(after.stdout == "Imported: 30 created, 0 updated, 0 unchanged.\n", "\(after.stderr)")
+            #expect(try Self.recordCount(d) == 30)
             #expect(!d.log.contains("request failed"), "a client that goes is not reld's fault: \(d.log)")
-            #expect(try Self.recordCount(d) == 0)
+            #expect(!d.log.contains("import cancelled: client went away after"), "the write never began: \(d.log)")
             #expect(try Self.spoolFiles(d).isEmpty)
         }
     }

@@ -84,4 +84,30 @@ import Testing
         #expect(reld.log.contains("removed an unfinished import's file left by an earlier run"), "\(reld.log)")
         #expect(try InterruptTests.recordCount(reld) == 0)
     }
+
+    /// A client that sends part of an import and closes the connection at once (as relctl under
+    /// Ctrl-C on a loaded machine): nothing of it is written, it is not reld's fault, and reld goes
+    /// on. (reld logs a cancelled import when its handler saw the request; a connection that
+    /// ended before that is dropped by the HTTP layer without a word.)
+    @Test func aBodyThatBreaksOffIsNeverWritten() throws {
+        try withDaemon { d in
+            for attempt in 0..<5 {
+                let fd = try connectUnix(d.socket)
+                let chunk = "[" + Self.events(0..<50, prefix: "cut\(attempt)").joined(separator: ",") + ","
+                let bytes = Array(
+                    ("POST /v1/import HTTP/1.1\r\nHost: reld\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n").utf8)
+                let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                #expect(sent == bytes.count)
+                close(fd)
+            }
+            let file = d.dir.file("after.json")
+            try ("[" + Self.events(0..<20, prefix: "after").joined(separator: ",") + "]").write(
+                toFile: file, atomically: true, encoding: .utf8)
+            #expect(try d.relctl("import", file).stdout == "Imported: 20 created, 0 updated, 0 unchanged.\n")
+            #expect(try InterruptTests.recordCount(d) == 20, "only the whole import was written")
+            #expect(!d.log.contains("request failed"), "\(d.log)")
+            #expect(try InterruptTests.spoolFiles(d).isEmpty)
+        }
+    }
 }
