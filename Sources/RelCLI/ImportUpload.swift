@@ -22,12 +22,19 @@ struct ImportUpload: AsyncSequence, Sendable {
 
     private let next: Source
 
-    /// Makes the pieces one at a time; AsyncHTTPClient asks for them from one task, in turn.
+    /// Makes the pieces one at a time. AsyncHTTPClient asks for them from a task of its own,
+    /// which may still be making one when the request has ended (reld refused early), so what
+    /// the pieces are made from is only touched under the lock (see ``whileStill(_:)``).
     final class Source: @unchecked Sendable {
+        private let lock = NSLock()
         private let produce: () throws -> Data?
         init(_ produce: @escaping () throws -> Data?) { self.produce = produce }
-        func next() throws -> ByteBuffer? { try produce().map { ByteBuffer(bytes: $0) } }
+        func next() throws -> ByteBuffer? { try lock.withLock { try produce().map { ByteBuffer(bytes: $0) } } }
+        func whileStill<T>(_ body: () -> T) -> T { lock.withLock(body) }
     }
+
+    /// Runs `body` while no piece is being made, e.g. to read the CSV stream's line table.
+    func whileStill<T>(_ body: () -> T) -> T { next.whileStill(body) }
 
     /// Iterates the pieces.
     struct AsyncIterator: AsyncIteratorProtocol {
@@ -40,7 +47,8 @@ struct ImportUpload: AsyncSequence, Sendable {
     /// The request body that sends it.
     var body: HTTPClientRequest.Body { .stream(self, length: .unknown) }
 
-    /// The bytes of the open file `fd` (a JSON file, or standard input), as they are.
+    /// The bytes of the open file `fd` (a JSON file, or standard input), as they are; `fd` is
+    /// closed at its end (not by the caller, whose request may end first).
     static func file(_ fd: Int32, name: String) -> ImportUpload {
         var info = stat()
         let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
@@ -48,19 +56,22 @@ struct ImportUpload: AsyncSequence, Sendable {
         return ImportUpload(
             next: Source {
                 var piece = Data(count: pieceBytes)
-                let n = piece.withUnsafeMutableBytes { raw in
+                let (n, code) = piece.withUnsafeMutableBytes { raw in
                     while true {
                         let n = read(fd, raw.baseAddress, raw.count)
                         if n < 0 && errno == EINTR { continue }
-                        return n
+                        return (n, errno)
                     }
                 }
-                guard n >= 0 else {
-                    throw CLIError(
-                        .usage, "import \(name): cannot read it: \(FileProblem(path: name, errno: errno).words)",
-                        code: JSONErrorOutput.Code.fileUnreadable)
+                guard n > 0 else {
+                    if fd != STDIN_FILENO { close(fd) }
+                    guard n == 0 else {
+                        throw CLIError(
+                            .usage, "import \(name): cannot read it: \(FileProblem(path: name, errno: code).words)",
+                            code: JSONErrorOutput.Code.fileUnreadable)
+                    }
+                    return nil
                 }
-                guard n > 0 else { return nil }
                 sent += n
                 ProgressLine.waitingDetail = size.map { "\(megabytes(sent)) of \(megabytes($0)) sent" } ?? "\(megabytes(sent)) sent"
                 return piece.prefix(n)

@@ -19,19 +19,6 @@ public struct CSVImport: Sendable {
         self.mapping = mapping
     }
 
-    /// Reads every row of `stream` and writes the records as one JSON array, the body
-    /// `POST /v1/import` takes, refusing an id given twice. It holds the whole body and every id;
-    /// relctl sends a file through ``CSVRecordStream`` as it reads it instead. `progress` is
-    /// called with the records made so far, after every 64 KiB of them.
-    public func body(
-        stream: InputStream, file: String, progress: (Int) -> Void = { _ in }
-    ) throws(InterchangeError) -> (body: Data, records: Int) {
-        let records = try CSVRecordStream(importer: self, stream: stream, file: file, refusingRepeatedIDs: true)
-        var out = Data()
-        while try records.fill(&out, upTo: out.count + 64 << 10) { progress(records.count) }
-        return (out, records.count)
-    }
-
     /// The column the record id comes from, to name in errors.
     var idColumn: String { mapping.columns.first ?? "id" }
 

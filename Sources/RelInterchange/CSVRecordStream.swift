@@ -5,8 +5,8 @@ import RelModel
 /// the rows are read, so that a file of any size can be sent while it is read.
 ///
 /// A bad row stops it with an ``InterchangeError`` naming the line, column and value. An id that
-/// comes twice is looked for only when asked (that holds every id in memory): otherwise reld
-/// finds it, and names it by record, which ``line(ofRecord:)`` turns back into the file's line.
+/// comes twice is not looked for here (that would hold every id in memory): reld finds it, and
+/// names it by record, which ``line(ofRecord:)`` turns back into the file's line.
 public final class CSVRecordStream {
     /// The file as the person named it.
     public var file: String { reader.file }
@@ -18,16 +18,12 @@ public final class CSVRecordStream {
     // The first line of each record's row (4 bytes a row), to name reld's errors by line.
     private var lines: [Int32] = []
     private var state = State.header
-    private var seen: [String: Int]?
 
     private enum State { case header, rows, done }
 
     /// Opens `stream` and checks its header against the importer's format.
-    public init(
-        importer: CSVImport, stream: InputStream, file: String, refusingRepeatedIDs: Bool = false
-    ) throws(InterchangeError) {
+    public init(importer: CSVImport, stream: InputStream, file: String) throws(InterchangeError) {
         self.importer = importer
-        seen = refusingRepeatedIDs ? [:] : nil
         reader = try CSVRowReader(stream: stream, file: file)
         try importer.checkHeader(reader)
     }
@@ -49,11 +45,6 @@ public final class CSVRecordStream {
                 return true
             }
             let record = try importer.record(from: row, file: file, header: reader.header)
-            if seen != nil, let id = record["id"]?.stringValue, let first = seen?.updateValue(row.line, forKey: id) {
-                throw InterchangeError(
-                    file: file, line: row.line, column: importer.idColumn, value: id,
-                    reason: "gives the same record id as line \(first); each row must be a different record")
-            }
             if count > 0 { out.append(0x2C) }
             out.append(contentsOf: JSONText.compactBytes(record))
             lines.append(Int32(clamping: row.line))

@@ -18,11 +18,6 @@ public enum JSONText {
         return out
     }
 
-    /// Appends `value` as compact JSON text to `out`.
-    public static func append(_ value: JSONValue, to out: inout [UInt8]) {
-        write(value, into: &out, indent: nil, level: 0)
-    }
-
     /// Indented JSON text (two spaces), as people read it and as `export` writes it.
     public static func pretty(_ value: JSONValue) -> String {
         var out: [UInt8] = []

@@ -35,3 +35,13 @@ enum Fixture {
         try RecordValidator.record(from: record) { "new" }.json
     }
 }
+
+extension CSVImport {
+    /// The whole JSON array relctl would send for `stream`, and the number of records in it.
+    func body(stream: InputStream, file: String) throws(InterchangeError) -> (body: Data, records: Int) {
+        let records = try CSVRecordStream(importer: self, stream: stream, file: file)
+        var out = Data()
+        while try records.fill(&out, upTo: out.count + 64 << 10) {}
+        return (out, records.count)
+    }
+}

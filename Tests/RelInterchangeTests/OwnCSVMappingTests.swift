@@ -67,8 +67,10 @@ import Testing
         #expect(
             error("kind,title,category,date_start\nevent,T,security,2023-13-01\n")
                 == "f.csv line 2, column \"date_start\": \"2023-13-01\": month must be 01-12 (field date.start)")
-        #expect(
-            error("id,kind,title,category\nx1,event,T,security\nx1,event,U,security\n")
-                == "f.csv line 3, column \"id\": \"x1\": gives the same record id as line 2; each row must be a different record")
+        // A repeated id is reld's to find, in bounded memory (StreamedImportTests); rows are checked one by one.
+        #expect(throws: Never.self) {
+            let twice = "id,kind,title,category\nx1,event,T,security\nx1,event,U,security\n"
+            _ = try CSVImport(format: .csv).body(stream: InputStream(data: Data(twice.utf8)), file: "f.csv")
+        }
     }
 }

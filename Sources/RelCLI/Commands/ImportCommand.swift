@@ -43,7 +43,6 @@ struct ImportCommand: AsyncParsableCommand {
         let upload: ImportUpload
         var csv: CSVRecordStream?
         var opened: Int32?
-        defer { opened.map { _ = close($0) } }
         if let format = format.csvFormat {
             let records = try Self.csvRecords(file, format: format)
             csv = records
@@ -76,7 +75,8 @@ struct ImportCommand: AsyncParsableCommand {
             // A bad CSV row found by relctl is named by its line already.
             if error.answer == nil, csv != nil { throw error }
             throw CLIError(
-                .refused, "\(Self.placed(error, file: name, csv: csv)); nothing was imported", code: error.code, answer: error.answer)
+                .refused, "\(upload.whileStill { Self.placed(error, file: name, csv: csv) }); nothing was imported",
+                code: error.code, answer: error.answer)
         } catch {
             ProgressLine.shared.clear()
             throw error
