@@ -115,9 +115,6 @@ let package = Package(
                 "RelModel", "RelControlAPI", "RelFiles", "RelInterchange", "RelTimeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "reld", dependencies: ["RelDaemon"]),
@@ -169,7 +166,6 @@ let package = Package(
             dependencies: [
                 "RelCLI", "RelControlAPI", "RelDaemon", "RelHub", "RelModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Golden")]
         ),

@@ -1,19 +1,29 @@
 import ArgumentParser
 import Foundation
 
-/// Checks of the command line that ArgumentParser leaves out, made from its own description of
-/// relctl's options (so a new option is covered without a list to keep up to date):
-/// a negative number after an option is its value, not an option; an option that takes one value
-/// may be given once; a word that is not a command is named as such.
-struct ArgumentChecks {
+/// Checks of the command line that ArgumentParser leaves out: a negative number after an option
+/// is its value, not an option; an option that takes one value may be given once; a word that is
+/// not a command is named as such.
+///
+/// The table they read is ArgumentParser's own description of relctl's options. Making it at run
+/// time took half of relctl's start (a JSON dump of every command, through Mirror), so relctl
+/// uses a copy written in source (``relctl``), and a test fails, printing the new copy, as soon
+/// as the two differ.
+struct ArgumentChecks: Equatable {
     /// For each command name (`""` for relctl itself): long option name → whether it repeats.
     /// Only options that take a value are listed.
     let valueOptions: [String: [String: Bool]]
     /// Long options (with or without a value) that every command takes: `--socket`, `--json`, ...
     let globalOptions: Set<String>
 
+    /// The table as given.
+    init(valueOptions: [String: [String: Bool]], globalOptions: Set<String>) {
+        self.valueOptions = valueOptions
+        self.globalOptions = globalOptions
+    }
+
     /// Reads the options from ArgumentParser's description of `command` and its subcommands.
-    init(_ command: any ParsableCommand.Type) {
+    init(describing command: any ParsableCommand.Type) {
         var table: [String: [String: Bool]] = [:]
         var shared: Set<String>?
         if let data = command._dumpHelp().data(using: .utf8),

@@ -44,9 +44,12 @@ public struct Relctl: AsyncParsableCommand {
     public static func runMain() async -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let json = JSONErrorOutput.isRequested(by: arguments)
+        // A reader that goes (`relctl export | head`) is an EPIPE to handle, not a signal that
+        // kills relctl: writeStandardOutput stops quietly, and a request to reld fails in words.
+        signal(SIGPIPE, SIG_IGN)
         Interrupt.install(json: json)
         do {
-            let checks = ArgumentChecks(Relctl.self)
+            let checks = ArgumentChecks.relctl
             if let word = checks.unknownCommand(arguments) {
                 throw CLIError(.usage, "unknown command \(JSONText.quoted(word)); `relctl --help` lists the commands")
             }

@@ -66,7 +66,7 @@ import Testing
 
     @Test func everyCommandIsInTheManPage() throws {
         let man = try Self.text("docs/man/relctl.1")
-        let checks = ArgumentChecks(Relctl.self)
+        let checks = ArgumentChecks.relctl
         for command in checks.commands.subtracting(["help"]).sorted() {
             #expect(man.contains(".B " + Self.roff(command)), "relctl.1 does not describe the command \(command)")
         }
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func negativeNumbersAreValues() {
-        let checks = ArgumentChecks(Relctl.self)
+        let checks = ArgumentChecks.relctl
         #expect(checks.joiningNegativeNumbers(["list", "--limit", "-1"]) == ["list", "--limit=-1"])
         #expect(checks.joiningNegativeNumbers(["list", "--offset", "-1", "--limit", "5"]) == ["list", "--offset=-1", "--limit", "5"])
         #expect(checks.joiningNegativeNumbers(["add-event", "--fatalities", "-5"]) == ["add-event", "--fatalities=-5"])
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func singleValuedOptionsGivenTwiceAreRefused() throws {
-        let checks = ArgumentChecks(Relctl.self)
+        let checks = ArgumentChecks.relctl
         for (command, arguments) in [
             ("add-event", ["--title", "a", "--title", "b"]), ("add-event", ["--date=2023", "--date", "2024"]),
             ("add-event", ["--category", "x", "--category=y"]), ("list", ["--limit", "1", "--limit", "2"]),
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func anUnknownCommandIsNamed() {
-        let checks = ArgumentChecks(Relctl.self)
+        let checks = ArgumentChecks.relctl
         #expect(checks.unknownCommand(["--socket", "/x", "bogus"]) == "bogus")
         #expect(checks.unknownCommand(["--socket=/x", "--json", "bogus", "--x"]) == "bogus")
         #expect(checks.unknownCommand(["--socket", "/x", "status"]) == nil)

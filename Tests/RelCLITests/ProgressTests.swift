@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import RelControlAPI
 import Testing
 
@@ -28,7 +27,7 @@ import Testing
         // Cut in pieces of 7 bytes, so lines arrive split.
         let bytes = Array(text.utf8)
         for start in stride(from: 0, to: bytes.count, by: 7) {
-            view.take(ByteBuffer(bytes: bytes[start..<min(start + 7, bytes.count)]))
+            view.take(Array(bytes[start..<min(start + 7, bytes.count)]))
         }
         #expect(try ImportCommand.summary(of: view.outcome) == ImportResponse(created: 600, updated: 0, unchanged: 0))
         // Every record written: an interrupt now may come after the commit, and relctl says so.
@@ -40,7 +39,7 @@ import Testing
 
     @Test func anErrorAtTheEndOfTheStreamIsRelctlsError() {
         let view = ImportProgressView()
-        view.take(ByteBuffer(string: #"{"error":{"code":"disk_full","message":"disk full"}}"# + "\n"))
+        view.take(Array((#"{"error":{"code":"disk_full","message":"disk full"}}"# + "\n").utf8))
         #expect(throws: CLIError.self) { try ImportCommand.summary(of: view.outcome) }
         // An answer cut short says to check, not that nothing was imported.
         do {

@@ -28,7 +28,7 @@ struct AddEventCommand: AsyncParsableCommand {
 
 /// Sends a new record and prints its id.
 func submit(_ json: OrderedDictionary<String, JSONValue>, global: GlobalOptions) async throws {
-    let data = try await global.client.send(.POST, Routes.records, body: Data(JSONText.compact(.object(json)).utf8))
+    let data = try await global.client.send(.post, Routes.records, body: Data(JSONText.compact(.object(json)).utf8))
     if global.json { return printRaw(data) }
     printText(try decode(CreatedResponse.self, data).id + "\n")
 }

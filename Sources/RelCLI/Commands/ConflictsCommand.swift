@@ -10,7 +10,7 @@ struct ConflictsCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let data = try await global.client.send(.GET, Routes.conflicts)
+        let data = try await global.client.send(.get, Routes.conflicts)
         if global.json { return printRaw(data) }
         printText(HumanOutput.conflicts(try decode(ConflictsResponse.self, data).conflicts))
     }

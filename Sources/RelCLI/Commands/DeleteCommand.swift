@@ -12,7 +12,7 @@ struct DeleteCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let data = try await global.client.send(.DELETE, Routes.record(try checkedID(id)))
+        let data = try await global.client.send(.delete, Routes.record(try checkedID(id)))
         if global.json { return printRaw(data) }
         printText("Deleted \(id).\n")
     }

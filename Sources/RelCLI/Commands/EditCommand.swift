@@ -58,7 +58,7 @@ struct EditCommand: AsyncParsableCommand {
         // reld reads the kind from the record it edits; the values are read here by the field's
         // type, which is the same for both kinds, so no round trip is needed first.
         let body = try request()
-        let data = try await global.client.send(.PATCH, Routes.record(id), body: Data(JSONText.compact(body).utf8))
+        let data = try await global.client.send(.patch, Routes.record(id), body: Data(JSONText.compact(body).utf8))
         if global.json { return printRaw(data) }
         printText("Updated \(id).\n")
     }

@@ -27,11 +27,11 @@ extension ExportCommand {
         try jsonFeed.filters.apply(to: &query)
         var records: [JSONValue] = []
         if query == ListQuery() {
-            records = try Self.array(try await global.client.send(.GET, Routes.export, timeout: .hours(1)))
+            records = try Self.array(try await global.client.send(.get, Routes.export, timeout: .seconds(3600)))
         } else {
             query.limit = 100_000
             while true {
-                let data = try await global.client.send(.GET, Routes.records, query: query.items, timeout: .hours(1))
+                let data = try await global.client.send(.get, Routes.records, query: query.items, timeout: .seconds(3600))
                 let page = try decode(RecordsPage.self, data)
                 records += page.records
                 query.offset += page.records.count

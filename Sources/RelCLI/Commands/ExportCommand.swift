@@ -55,7 +55,7 @@ struct ExportCommand: AsyncParsableCommand {
             data = try await csvExport(csv)
         } else {
             let query = try jsonFeed.query(snapshot: feed)
-            data = try await global.client.send(.GET, feed ? Routes.snapshot : Routes.export, query: query, timeout: .hours(1))
+            data = try await global.client.send(.get, feed ? Routes.snapshot : Routes.export, query: query, timeout: .seconds(3600))
         }
         guard let output else {
             Interrupt.message = "interrupted while writing the export to standard output; what was written is incomplete"

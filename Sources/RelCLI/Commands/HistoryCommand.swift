@@ -42,7 +42,7 @@ struct HistoryCommand: AsyncParsableCommand {
         query.field = field
         query.limit = limit
         query.offset = offset
-        let data = try await global.client.send(.GET, Routes.history(try checkedID(id)), query: query.items)
+        let data = try await global.client.send(.get, Routes.history(try checkedID(id)), query: query.items)
         if global.json { return printRaw(data) }
         let history = try decode(HistoryResponse.self, data)
         printText(HumanOutput.history(history, offset: offset))

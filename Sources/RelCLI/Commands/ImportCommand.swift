@@ -64,8 +64,8 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             // The streamed answer: progress to draw, and reld learns at once if relctl goes.
             _ = try await global.client.send(
-                .POST, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
-                upload: upload.body, timeout: .hours(1),
+                .post, Routes.importRecords, query: [(ImportStreamFormat.parameter, "1")],
+                upload: upload, timeout: .seconds(3600),
                 invalidInput: .refused,  // the file's content, not the command line
                 onChunk: view.take)
             ProgressLine.shared.clear()

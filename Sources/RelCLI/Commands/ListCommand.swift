@@ -34,7 +34,7 @@ struct ListCommand: AsyncParsableCommand {
         query.text = text
         query.limit = limit
         query.offset = offset
-        let data = try await global.client.send(.GET, Routes.records, query: query.items)
+        let data = try await global.client.send(.get, Routes.records, query: query.items)
         if global.json { return printRaw(data) }
         let page = try decode(RecordsPage.self, data)
         printText(HumanOutput.list(page.records, total: page.total, offset: offset, width: TerminalWidth.current()))

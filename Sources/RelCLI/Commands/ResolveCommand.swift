@@ -42,7 +42,7 @@ struct ResolveCommand: AsyncParsableCommand {
             }
         }
         let body = ResolveRequest(field: field, choice: choice).json
-        let data = try await global.client.send(.POST, Routes.resolve(id), body: Data(JSONText.compact(body).utf8))
+        let data = try await global.client.send(.post, Routes.resolve(id), body: Data(JSONText.compact(body).utf8))
         if global.json { return printRaw(data) }
         printText("Resolved \(field) of \(id); the choice reaches other nodes at the next sync.\n")
     }

@@ -14,7 +14,7 @@ struct RestoreCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let data = try await global.client.send(.POST, Routes.restore(try checkedID(id)))
+        let data = try await global.client.send(.post, Routes.restore(try checkedID(id)))
         if global.json { return printRaw(data) }
         let answer = try decode(RestoreResponse.self, data)
         printText(answer.restored ? "Restored \(id).\n" : "\(id) is not deleted; nothing to restore.\n")

@@ -43,7 +43,7 @@ struct SearchCommand: AsyncParsableCommand {
         try filters.apply(to: &search.filters)
         search.filters.limit = limit
         search.filters.offset = offset
-        let data = try await global.client.send(.GET, Routes.search, query: search.items)
+        let data = try await global.client.send(.get, Routes.search, query: search.items)
         if global.json { return printRaw(data) }
         let page = try decode(SearchPage.self, data)
         printText(HumanOutput.search(page, offset: offset, width: TerminalWidth.current()))

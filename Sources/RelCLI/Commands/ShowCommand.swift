@@ -39,7 +39,7 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         if let asOf { return try await showAsOf(asOf) }
         let query = deleted ? [(RecordQuery.includeDeleted, "true")] : []
-        let data = try await global.client.send(.GET, Routes.record(try checkedID(id)), query: query)
+        let data = try await global.client.send(.get, Routes.record(try checkedID(id)), query: query)
         if global.json { return printRaw(data) }
         guard deleted else { return printText(HumanOutput.record(try decode(JSONValue.self, data))) }
         let state = try decode(RecordStateResponse.self, data)
@@ -52,7 +52,7 @@ struct ShowCommand: AsyncParsableCommand {
 
 extension ShowCommand {
     func showAsOf(_ asOf: String) async throws {
-        let data = try await global.client.send(.GET, Routes.record(try checkedID(id)), query: [(RecordQuery.asOf, asOf)])
+        let data = try await global.client.send(.get, Routes.record(try checkedID(id)), query: [(RecordQuery.asOf, asOf)])
         if global.json { return printRaw(data) }
         let state = try decode(RecordStateResponse.self, data)
         let heading = state.deleted ? "DELETED at \(asOf): its tombstone then." : "As of \(asOf):"

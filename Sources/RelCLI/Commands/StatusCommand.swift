@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let data = try await global.client.send(.GET, Routes.status)
+        let data = try await global.client.send(.get, Routes.status)
         if global.json { return printRaw(data) }
         printText(HumanOutput.status(try decode(StatusResponse.self, data)))
     }

@@ -18,7 +18,7 @@ struct SyncCommand: AsyncParsableCommand {
         ProgressLine.waitingFor = "waiting for reld's sync round"
         let poll = SyncProgressPoll.start(client: global.client)
         defer { poll?.cancel() }
-        let data = try await global.client.send(.POST, Routes.sync, timeout: .hours(1))
+        let data = try await global.client.send(.post, Routes.sync, timeout: .seconds(3600))
         if global.json { return printRaw(data) }
         printText(HumanOutput.sync(try decode(SyncResponse.self, data)))
     }

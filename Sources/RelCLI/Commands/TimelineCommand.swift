@@ -121,7 +121,7 @@ struct TimelineCommand: AsyncParsableCommand {
         var records: [Record] = []
         while true {
             query.offset = records.count
-            let page = try decode(RecordsPage.self, try await global.client.send(.GET, Routes.records, query: query.items))
+            let page = try decode(RecordsPage.self, try await global.client.send(.get, Routes.records, query: query.items))
             for json in page.records { records.append(try Self.record(json)) }
             if page.records.isEmpty || records.count >= page.total { return records }
         }

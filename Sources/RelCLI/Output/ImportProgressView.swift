@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import RelControlAPI
 
 /// Reads reld's streamed import answer (NDJSON, `POST /v1/import?progress=1`) as it arrives:
@@ -12,9 +11,9 @@ final class ImportProgressView: @unchecked Sendable {
     private var firstProgress: (written: Int, at: Date)?
 
     /// Takes the next piece of the answer.
-    func take(_ chunk: ByteBuffer) {
+    func take(_ chunk: [UInt8]) {
         lock.withLock {
-            pending.append(contentsOf: chunk.readableBytesView)
+            pending.append(contentsOf: chunk)
             while let end = pending.firstIndex(of: 0x0A) {
                 let line = pending[pending.startIndex..<end]
                 pending = Data(pending[(end + 1)...])

@@ -102,4 +102,12 @@ extension ProgressLine {
             }
         }
     }
+
+    /// Stops a ``waitingNotice(socket:)`` and erases what it drew, before anything else is printed.
+    static func end(_ notice: Task<Void, Never>?) async {
+        guard let notice else { return }
+        notice.cancel()
+        await notice.value
+        shared.clear()
+    }
 }

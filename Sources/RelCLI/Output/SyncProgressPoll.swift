@@ -16,7 +16,7 @@ enum SyncProgressPoll {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 guard !Task.isCancelled,
-                    let data = try? await client.send(.GET, Routes.status, timeout: .seconds(5), showsWaiting: false),
+                    let data = try? await client.send(.get, Routes.status, timeout: .seconds(5), showsWaiting: false),
                     let status = try? JSONDecoder().decode(StatusResponse.self, from: data)
                 else { continue }
                 ProgressLine.waitingDetail = status.sync?.round.map(describe)

@@ -1,12 +1,18 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import RelControlAPI
 
 /// Calls reld's control API over its Unix socket.
 struct ControlClient {
     let socketPath: String
+
+    /// The HTTP methods reld's control API uses.
+    enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+        case patch = "PATCH"
+        case delete = "DELETE"
+    }
 
     /// Largest answer relctl reads (an export of a big ledger).
     static let maxResponseBytes = 2 << 30
@@ -28,10 +34,9 @@ struct ControlClient {
     /// `upload`, instead of `body`, is a JSON body sent as it is made (an import read from a file);
     /// a ``CLIError`` it throws ends the request and is thrown as it is.
     func send(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
-        upload: HTTPClientRequest.Body? = nil,
-        timeout: TimeAmount = .seconds(60), invalidInput: CLIError.Status = .usage,
-        showsWaiting: Bool = true, onChunk: (@Sendable (ByteBuffer) -> Void)? = nil
+        _ method: Method, _ path: String, query: [(String, String)] = [], body: Data? = nil, upload: ImportUpload? = nil,
+        timeout: Duration = .seconds(60), invalidInput: CLIError.Status = .usage,
+        showsWaiting: Bool = true, onChunk: (@Sendable ([UInt8]) -> Void)? = nil
     ) async throws -> Data {
         var uri = path
         if !query.isEmpty {
@@ -45,74 +50,40 @@ struct ControlClient {
                 "the request would be \(uri.utf8.count) bytes long, more than reld accepts (\(Self.maxURIBytes)); give shorter or fewer values"
             )
         }
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: uri) else {
-            throw CLIError(.usage, "--socket \"\(socketPath)\": not a usable socket path")
-        }
-        do {
-            try UnixSocketProbe.probe(socketPath)
-        } catch {
-            throw unreachable(error)
-        }
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        } else if let upload {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = upload
-        }
-        // Our own client: the shared one has a 90 s read timeout, which a large import outlasts
-        // while reld is still (successfully) working; `timeout` bounds the whole request instead.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(timeout: .init(connect: .seconds(5), read: nil)))
-        let result: Result<ByteBuffer, any Error>
-        let response: HTTPClientResponse
+        let requestBody: SocketExchange.Request.Body = body.map { .bytes($0) } ?? upload.map { .upload($0) } ?? .none
+        Interrupt.sending()
+        let exchange = SocketExchange(
+            socket: socketPath, request: .init(method: method.rawValue, target: uri, body: requestBody),
+            deadline: .now + timeout, maxBodyBytes: Self.maxResponseBytes, onChunk: onChunk)
+        let head: HTTPResponseParser.Head
+        let data: Data
         do {
             // On a terminal, a call that goes unanswered for a second says so (reld busy or stopped).
             let waiting = showsWaiting ? ProgressLine.waitingNotice(socket: socketPath) : nil
-            Interrupt.sending()
             do {
-                response = try await client.execute(request, timeout: timeout)
+                head = try await exchange.answerHead
             } catch {
                 await ProgressLine.end(waiting)
                 throw error
             }
             await ProgressLine.end(waiting)
-            result = .success(try await Self.collect(response.body, onChunk: onChunk))
-        } catch let error as CLIError {
-            try? await client.shutdown()
-            throw error
-        } catch {
-            try? await client.shutdown()
-            if let e = error as? HTTPClientError, e == .deadlineExceeded {
-                throw CLIError(
-                    .unreachable,
-                    "reld at \(socketPath) did not answer within \(timeout.nanoseconds / 1_000_000_000) s; it may still be working: check `relctl status` before retrying",
-                    code: JSONErrorOutput.Code.timeout)
-            }
-            throw CLIError(
-                .unreachable,
-                "reld at \(socketPath) broke off the exchange (\(Self.plainReason(error))); check `relctl status` before retrying",
-                code: JSONErrorOutput.Code.connectionLost)
+            data = try await exchange.answerBody
+        } catch let failure as SocketExchange.Failure {
+            throw self.error(for: failure, timeout: timeout)
         }
-        try? await client.shutdown()
-        let bytes = try result.get()
-        let data = Data(bytes.readableBytesView)
-        guard (200..<300).contains(response.status.code) else {
-            let status = Self.exitStatus(forHTTP: Int(response.status.code), invalidInput: invalidInput)
+        guard (200..<300).contains(head.status) else {
+            let status = Self.exitStatus(forHTTP: head.status, invalidInput: invalidInput)
             if let e = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
                 throw CLIError(status, e.error.message, answer: e.error)
             }
-            if response.status.code == 400 {
+            if head.status == 400 {
                 // Only reld's HTTP layer answers without a JSON body: it could not parse the request.
                 throw CLIError(
                     status,
                     "reld could not read the request (400 Bad Request without details): its request line or headers are too long or malformed; give shorter values"
                 )
             }
-            throw CLIError(status, "reld answered \(response.status.code) \(response.status.reasonPhrase)")
+            throw CLIError(status, "reld answered \(head.status) \(head.reason)")
         }
         return data
     }
@@ -156,23 +127,29 @@ struct ControlClient {
             """)
     }
 
-    /// Why an exchange failed, in words: the HTTP client's own texts name its types and enum cases.
-    static func plainReason(_ error: any Error) -> String {
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .remoteConnectionClosed: return "reld closed the connection before it answered"
-            case .connectTimeout: return "connecting took longer than 5 s"
-            case .readTimeout: return "reld stopped sending its answer"
-            default: return "the connection failed"
-            }
+    /// The error a person sees for a failed exchange.
+    private func error(for failure: SocketExchange.Failure, timeout: Duration) -> any Error {
+        let reason: String
+        switch failure {
+        case .connect(let errno):
+            return unreachable(errno)
+        case .upload(let error):
+            return error  // the file's own problem, said by the upload
+        case .deadline:
+            return CLIError(
+                .unreachable,
+                "reld at \(socketPath) did not answer within \(timeout.components.seconds) s; it may still be working: check `relctl status` before retrying",
+                code: JSONErrorOutput.Code.timeout)
+        case .answer(.endedEarly(inHead: true)): reason = "reld closed the connection before it answered"
+        case .answer(.endedEarly(inHead: false)): reason = "reld closed the connection before its answer was complete"
+        case .answer(.tooLarge): reason = "its answer was larger than the \(Self.maxResponseBytes >> 30) GiB relctl reads"
+        case .answer(.malformed(let what)): reason = "its answer is not HTTP as relctl reads it: \(what)"
+        case .io(let code): reason = String(cString: strerror(code)).lowercased()
         }
-        if error is NIOTooManyBytesError {
-            return "its answer was larger than the \(maxResponseBytes >> 30) GiB relctl reads"
-        }
-        if let e = error as? IOError {
-            return String(cString: strerror(e.errnoCode)).lowercased()
-        }
-        return "the connection failed"
+        return CLIError(
+            .unreachable,
+            "reld at \(socketPath) broke off the exchange (\(reason)); check `relctl status` before retrying",
+            code: JSONErrorOutput.Code.connectionLost)
     }
 
     /// What is at `path` when it exists and is not a socket ("a regular file", "a directory").

@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import RelFiles
 import RelInterchange
 
@@ -14,38 +12,31 @@ import RelInterchange
 ///
 /// What it throws (a file that cannot be read, a bad CSV row) is a ``CLIError``, which ends the
 /// request; reld then drops what it had received, and nothing is imported.
-struct ImportUpload: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-
+struct ImportUpload: Sendable {
     /// Bytes per piece: large enough that the socket, not relctl, sets the pace.
     static let pieceBytes = 256 << 10
 
-    private let next: Source
+    private let source: Source
 
-    /// Makes the pieces one at a time. AsyncHTTPClient asks for them from a task of its own,
-    /// which may still be making one when the request has ended (reld refused early), so what
-    /// the pieces are made from is only touched under the lock (see ``whileStill(_:)``).
+    /// An upload whose pieces `source` makes.
+    init(source: Source) { self.source = source }
+
+    /// Makes the pieces one at a time. The exchange asks for them from a thread of its own, which
+    /// may still be making one when the request has ended (reld refused early), so what the
+    /// pieces are made from is only touched under the lock (see ``whileStill(_:)``).
     final class Source: @unchecked Sendable {
         private let lock = NSLock()
         private let produce: () throws -> Data?
         init(_ produce: @escaping () throws -> Data?) { self.produce = produce }
-        func next() throws -> ByteBuffer? { try lock.withLock { try produce().map { ByteBuffer(bytes: $0) } } }
+        func next() throws -> Data? { try lock.withLock { try produce() } }
         func whileStill<T>(_ body: () -> T) -> T { lock.withLock(body) }
     }
 
+    /// The next piece, or nil at the end.
+    func next() throws -> Data? { try source.next() }
+
     /// Runs `body` while no piece is being made, e.g. to read the CSV stream's line table.
-    func whileStill<T>(_ body: () -> T) -> T { next.whileStill(body) }
-
-    /// Iterates the pieces.
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let source: Source
-        func next() async throws -> ByteBuffer? { try source.next() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: next) }
-
-    /// The request body that sends it.
-    var body: HTTPClientRequest.Body { .stream(self, length: .unknown) }
+    func whileStill<T>(_ body: () -> T) -> T { source.whileStill(body) }
 
     /// The bytes of the open file `fd` (a JSON file, or standard input), as they are; `fd` is
     /// closed at its end (not by the caller, whose request may end first).
@@ -54,7 +45,7 @@ struct ImportUpload: AsyncSequence, Sendable {
         let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
         var sent = 0
         return ImportUpload(
-            next: Source {
+            source: Source {
                 var piece = Data(count: pieceBytes)
                 let (n, code) = piece.withUnsafeMutableBytes { raw in
                     while true {
@@ -81,7 +72,7 @@ struct ImportUpload: AsyncSequence, Sendable {
     /// The records of a CSV file, as the JSON array reld takes.
     static func csv(_ records: CSVRecordStream) -> ImportUpload {
         ImportUpload(
-            next: Source {
+            source: Source {
                 var piece = Data()
                 piece.reserveCapacity(pieceBytes + 4096)
                 do throws(InterchangeError) {
