@@ -61,6 +61,21 @@ struct FeedAPI: Sendable {
         }
     }
 
+    /// `exclude_node=ID&exclude_upto=N`: the asker's own changes, numbers 1 through N, which it
+    /// holds and need not be sent back. Both or neither.
+    private func known(_ request: Request) throws -> OwnChanges? {
+        let node = request.uri.queryParameters["exclude_node"]
+        let upTo = request.uri.queryParameters["exclude_upto"]
+        guard node != nil || upTo != nil else { return nil }
+        guard let node, let upTo else {
+            throw HubError(.badRequest, .badRequest, "exclude_node and exclude_upto go together; give both or neither")
+        }
+        guard NodeID.isValid(String(node)) else {
+            throw HubError(.badRequest, .badRequest, "exclude_node: \(NodeID.rule)")
+        }
+        return OwnChanges(node: String(node), upTo: try integer(request, "exclude_upto", default: 0, range: 0...Int64.max))
+    }
+
     /// `GET /v1/changes?since=N&limit=N`; answers 304 when the client's `If-None-Match` names
     /// the current head and it asks from there, so an idle poll costs one small exchange.
     func pull(_ request: Request) async throws -> Response {
@@ -79,7 +94,7 @@ struct FeedAPI: Sendable {
         if since >= head, request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag, Self.hlcHeader: "string"])
         }
-        let page = try await database.feedPageText(since: since, limit: limit, hlc: form)
+        let page = try await database.feedPageText(since: since, limit: limit, hlc: form, known: try known(request))
         var headers: HTTPFields = [.cacheControl: "no-cache", Self.hlcHeader: "string"]
         if !page.more { headers[.eTag] = "\"\(database.nodeID)-\(page.next)\"" }
         return GzipMiddleware<BasicRequestContext>.json(page.text, for: request, headers: headers)

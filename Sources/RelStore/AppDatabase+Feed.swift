@@ -15,6 +15,8 @@ public struct FeedPosition: Sendable, Equatable {
     public var lastModified: String?
     /// This node's changes up to this number are in the feed.
     public var pushedSeq: Int64
+    /// This node's changes up to this number are here: the feed need not send them back.
+    public var ownHeld: Int64 = 0
 }
 
 /// What to mark pushed once the feed has a batch.
@@ -34,23 +36,56 @@ extension AppDatabase {
     }
 
     /// Changes after `since`, oldest first, at most `limit`: the page relhub sends, decoded.
-    public func feedPage(since: Int64, limit: Int) async throws -> FeedPage {
-        try FeedPage(json: JSONValue.parse(try await feedPageText(since: since, limit: limit).text))
+    public func feedPage(since: Int64, limit: Int, known: OwnChanges? = nil) async throws -> FeedPage {
+        try FeedPage(json: JSONValue.parse(try await feedPageText(since: since, limit: limit, known: known).text))
     }
+
+    /// How many positions of the log one page may pass over, per change it may hold, when it
+    /// leaves out the asker's own changes: a page costs the hub a bounded scan, however many
+    /// of the changes after `since` are the asker's.
+    static let maxScanPerChange: Int64 = 64
 
     /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
     /// and bases are spliced in as they are, rather than parsed and serialised again. With clock
     /// values as strings, the bases (stored with integers) are rewritten.
-    public func feedPageText(since: Int64, limit: Int, hlc form: HLCForm = .integer) async throws -> (text: String, next: Int64, more: Bool)
-    {
+    ///
+    /// With `known`, the asker's own changes that it holds are left out. The page then ends at
+    /// its `limit`-th change or after a scan of ``maxScanPerChange`` × `limit` positions, and
+    /// `next` is past what was left out, so the asker never asks for those again.
+    public func feedPageText(
+        since: Int64, limit: Int, hlc form: HLCForm = .integer, known: OwnChanges? = nil
+    ) async throws -> (text: String, next: Int64, more: Bool) {
         try await read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                        """), arguments: [since, limit + 1])
-            let page = rows.prefix(limit)
-            let next: Int64 = page.last.map { $0[7] } ?? since
+            var rows: [Row]
+            let next: Int64
+            let more: Bool
+            if let known {
+                let (end, overflow) = since.addingReportingOverflow(Int64(limit) * Self.maxScanPerChange)
+                let scanEnd = overflow ? Int64.max : end
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes
+                            WHERE seq > ? AND seq <= ? AND NOT (node = ? AND node_seq <= ?) ORDER BY seq LIMIT ?
+                            """), arguments: [since, scanEnd, known.node, known.upTo, limit + 1])
+                let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0
+                if rows.count > limit {
+                    rows.removeLast()
+                    (next, more) = (rows.last![7], true)
+                } else {
+                    (next, more) = (max(since, min(scanEnd, head)), scanEnd < head)
+                }
+            } else {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
+                            """), arguments: [since, limit + 1])
+                more = rows.count > limit
+                if more { rows.removeLast() }
+                next = rows.last.map { $0[7] } ?? since
+            }
+            let page = rows
             var text = "{\"feed_id\":"
             JSONText.quote(self.nodeID, into: &text)
             text += ",\"changes\":["
@@ -81,8 +116,8 @@ extension AppDatabase {
                 text += ":"
                 JSONText.quote(names[node]!, into: &text)
             }
-            text += "},\"next\":\(next),\"more\":\(rows.count > limit)}"
-            return (text, next, rows.count > limit)
+            text += "},\"next\":\(next),\"more\":\(more)}"
+            return (text, next, more)
         }
     }
 
@@ -135,7 +170,9 @@ extension AppDatabase {
                 feedURL: feedURL, feedID: try Self.meta(db, "feed_id"),
                 cursor: Int64(try Self.meta(db, "feed_cursor") ?? "0") ?? 0,
                 etag: try Self.meta(db, "feed_etag"), lastModified: try Self.meta(db, "feed_last_modified"),
-                pushedSeq: Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0)
+                pushedSeq: Int64(try Self.meta(db, "pushed_seq") ?? "0") ?? 0,
+                ownHeld: try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT max(node_seq) FROM changes WHERE node = ?"), arguments: [self.nodeID]) ?? 0)
         }
     }
 

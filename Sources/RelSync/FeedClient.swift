@@ -43,9 +43,10 @@ public final class FeedClient: Sendable {
     }
 
     /// `GET /v1/changes?since=&limit=&hlc=string`, conditional on `etag`. A hub of version 0.2.0 or earlier
-    /// ignores `hlc=string` and sends integers; both are read.
-    public func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
-        let url = settings.url.string + FeedRoutes.changes(since: since, limit: limit)
+    /// ignores `hlc=string` and sends integers, and ignores `known` and sends our own changes too;
+    /// both are read.
+    public func pull(since: Int64, limit: Int, etag: String?, known: OwnChanges? = nil) async throws(FeedError) -> Fetched<FeedPage> {
+        let url = settings.url.string + FeedRoutes.changes(since: since, limit: limit, known: known)
         return try await get(url, etag: etag, lastModified: nil) { json throws(FieldError) in try FeedPage(json: json) }
     }
 

@@ -6,8 +6,9 @@ import RelModel
 /// use an in-memory feed, so that backoff, feed resets and refused pushes are tried without
 /// starting processes. Failures are ``FeedError``s, worded as people see them.
 public protocol FeedTransport: Sendable {
-    /// `GET /v1/changes?since=&limit=`, conditional on `etag`.
-    func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage>
+    /// `GET /v1/changes?since=&limit=`, conditional on `etag`, leaving out the changes `known`
+    /// names (the replica's own, which it has).
+    func pull(since: Int64, limit: Int, etag: String?, known: OwnChanges?) async throws(FeedError) -> Fetched<FeedPage>
     /// `GET` of a snapshot document, conditional on its validators.
     func snapshot(etag: String?, lastModified: String?) async throws(FeedError) -> Fetched<FeedSnapshot>
     /// `POST /v1/changes` with a batch; `node` is this replica's own node id (`Reld-Node`) and

@@ -160,7 +160,10 @@ public actor SyncEngine {
                 if nudged, state == .idle {
                     // Let a burst of writes land before pushing them together.
                     await sleep(seconds: 0.2)
-                    break
+                    // A round may have run meanwhile (`relctl sync`): it took the writes, or it
+                    // failed and its backoff now decides when the next round runs.
+                    if nudged, state == .idle { break }
+                    continue
                 }
                 let wait = nextRound.timeIntervalSince(clock.now())
                 if wait <= 0 { break }

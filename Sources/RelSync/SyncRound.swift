@@ -45,10 +45,20 @@ struct SyncRound: Sendable {
         var cursor = position.cursor
         var etag = position.etag
         var feedID = position.feedID
+        // What was pushed (this round or before) is here already: the feed may leave it out.
+        let known = position.ownHeld > 0 ? OwnChanges(node: database.nodeID, upTo: position.ownHeld) : nil
+        // The next page, asked for while this one is applied: the feed's time and ours overlap.
+        var ahead: Task<Result<Fetched<FeedPage>, FeedError>, Never>?
+        defer { ahead?.cancel() }
         while true {
             let fetched: Fetched<FeedPage>
             do {
-                fetched = try await feed.pull(since: cursor, limit: settings.batchSize, etag: etag)
+                if let next = ahead {
+                    ahead = nil
+                    fetched = try await next.value.get()
+                } else {
+                    fetched = try await feed.pull(since: cursor, limit: settings.batchSize, etag: etag, known: known)
+                }
             } catch .status(_, 410, _, _) where cursor > 0 {
                 // Our cursor is past the feed's end: it was restored from a backup. Start over.
                 logger.notice(
@@ -71,6 +81,7 @@ struct SyncRound: Sendable {
                     try await push(&report)
                     continue
                 }
+                if page.more { ahead = fetchAhead(since: page.next, known: known) }
                 let summary = try await store {
                     try await self.database.applyPulled(
                         page.changes, feedID: page.feedID, next: page.next,
@@ -84,6 +95,18 @@ struct SyncRound: Sendable {
                 await progress(report)
                 (cursor, etag, feedID) = (page.next, nil, page.feedID)
                 if !page.more { return }
+            }
+        }
+    }
+
+    /// Starts fetching the page after `since`, to be awaited once this page is applied.
+    private func fetchAhead(since: Int64, known: OwnChanges?) -> Task<Result<Fetched<FeedPage>, FeedError>, Never> {
+        let (feed, limit) = (feed, settings.batchSize)
+        return Task {
+            do throws(FeedError) {
+                return .success(try await feed.pull(since: since, limit: limit, etag: nil, known: known))
+            } catch {
+                return .failure(error)
             }
         }
     }

@@ -65,6 +65,52 @@ import Testing
         }
     }
 
+    @Test func aReplicasOwnChangesThatItHoldsAreLeftOut() async throws {
+        try await withFeed { client, database in
+            try await client.push(Wire.newEvent(node: "node-a"))
+            try await client.push(Wire.newEvent(node: "node-b", record: "ev2"))
+            // node-a holds its changes 1 and 2 (say it was restored from a backup before 3).
+            let page = try await client.send(.get, "/v1/changes?since=0&exclude_node=node-a&exclude_upto=2").json
+            let sent = page["changes"]?.arrayValue?.map { change in
+                guard case .int(let n)? = change["node_seq"] else { return "?" }
+                return "\(change["node"]?.stringValue ?? "")/\(n)"
+            }
+            #expect(sent == ["node-a/3", "node-b/1", "node-b/2", "node-b/3"])
+            #expect(page["next"] == .int(6))
+            #expect(page["more"] == .bool(false))
+            // All of its own: an empty page whose cursor is past them, with the last page's ETag.
+            let own = try await client.send(.get, "/v1/changes?since=0&limit=2&exclude_node=node-b&exclude_upto=3")
+            #expect(try own.json["changes"]?.arrayValue?.count == 2)
+            #expect(try own.json["next"] == .int(2))
+            let rest = try await client.send(.get, "/v1/changes?since=3&limit=2&exclude_node=node-b&exclude_upto=3")
+            #expect(try rest.json["changes"] == .array([]))
+            #expect(try rest.json["next"] == .int(6))
+            #expect(try rest.json["more"] == .bool(false))
+            #expect(rest.headers[.eTag] == "\"\(database.nodeID)-6\"")
+        }
+    }
+
+    @Test func aPageThatLeavesOutChangesScansABoundedStretchOfTheLog() async throws {
+        try await withFeed { client, _ in
+            // 3 × 50 changes of node-a, then one of node-b: with limit=1, a page may pass over
+            // 64 positions, so node-a's 150 take three pages to cross, each answered at once.
+            for n in 0..<50 { try await client.push(Wire.newEvent(node: "node-a", from: Int64(n * 3 + 1), record: "a\(n)")) }
+            try await client.push(Wire.newEvent(node: "node-b"))
+            var since: Int64 = 0
+            var pages: [(count: Int, next: Int64, more: Bool)] = []
+            while pages.count < 10 {
+                let page = try await client.send(.get, "/v1/changes?since=\(since)&limit=1&exclude_node=node-a&exclude_upto=150").json
+                guard case .int(let next)? = page["next"], case .bool(let more)? = page["more"] else { break }
+                pages.append((page["changes"]?.arrayValue?.count ?? -1, next, more))
+                since = next
+                if !more { break }
+            }
+            #expect(pages.map(\.count) == [0, 0, 1, 1, 1])
+            #expect(pages.map(\.next) == [64, 128, 151, 152, 153])
+            #expect(pages.last?.more == false)
+        }
+    }
+
     @Test func aCursorPastTheHeadIs410() async throws {
         try await withFeed { client, _ in
             try await client.push(Wire.newEvent())
@@ -77,7 +123,11 @@ import Testing
 
     @Test func badParametersAre400() async throws {
         try await withFeed { client, _ in
-            for query in ["since=-1", "since=x", "since=99999999999999999999", "limit=0", "limit=ten", "hlc=float"] {
+            for query in [
+                "since=-1", "since=x", "since=99999999999999999999", "limit=0", "limit=ten", "hlc=float", "exclude_node=node-a",
+                "exclude_upto=3", "exclude_node=no%20spaces&exclude_upto=3", "exclude_node=&exclude_upto=3",
+                "exclude_node=node-a&exclude_upto=-1", "exclude_node=\(String(repeating: "n", count: 65))&exclude_upto=1",
+            ] {
                 expectFeedError(try await client.send(.get, "/v1/changes?" + query), .badRequest, "bad_request")
             }
             expectFeedError(try await client.send(.get, "/v1/snapshot?hlc=float"), .badRequest, "bad_request")

@@ -20,6 +20,10 @@ actor FakeHub {
     private(set) var maxBatch = Int.max
     /// The size of every batch pushed, accepted or not, in order.
     private(set) var pushSizes: [Int] = []
+    /// Changes sent in pulled pages, all replicas together.
+    private(set) var changesSent = 0
+    /// Whether pulls leave out the asker's own changes, as relhub does; an older relhub sends them.
+    private(set) var honoursKnown = true
     private(set) var store: AppDatabase
     private let dir: URL
     private var generation = 0
@@ -56,6 +60,8 @@ actor FakeHub {
 
     /// Pushes of more than `changes` answer `413`.
     func limitBatches(to changes: Int) { maxBatch = changes }
+    /// Answers pulls as a relhub that does not know `exclude_node` does: with every change.
+    func ignoreKnown() { honoursKnown = false }
 
     /// The next request of `route` after `skip` others waits at the returned gate until opened.
     func hold(_ route: Route, skip: Int = 0) -> Gate {
@@ -101,8 +107,8 @@ actor FakeHub {
     // MARK: The routes
 
     /// `GET /v1/changes`, as FeedAPI.pull answers it.
-    func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
-        let url = self.url + FeedRoutes.changes(since: since, limit: limit)
+    func pull(since: Int64, limit: Int, etag: String?, known: OwnChanges? = nil) async throws(FeedError) -> Fetched<FeedPage> {
+        let url = self.url + FeedRoutes.changes(since: since, limit: limit, known: honoursKnown ? known : nil)
         try await arrive(.pull)
         let head = try await hubStore(url) { try await self.store.feedHead() }
         if since > head {
@@ -114,7 +120,9 @@ actor FakeHub {
         }
         let current = "\"\(store.nodeID)-\(head)\""
         if since >= head, etag == current { return .notModified }
-        let page = try await hubStore(url) { try await self.store.feedPage(since: since, limit: limit) }
+        let known = honoursKnown ? known : nil
+        let page = try await hubStore(url) { try await self.store.feedPage(since: since, limit: limit, known: known) }
+        changesSent += page.changes.count
         return .body(page, etag: page.more ? nil : "\"\(store.nodeID)-\(page.next)\"", lastModified: nil)
     }
 
@@ -187,8 +195,8 @@ struct FakeFeed: FeedTransport {
     let hub: FakeHub
     let token: String
 
-    func pull(since: Int64, limit: Int, etag: String?) async throws(FeedError) -> Fetched<FeedPage> {
-        try await hub.pull(since: since, limit: limit, etag: etag)
+    func pull(since: Int64, limit: Int, etag: String?, known: OwnChanges?) async throws(FeedError) -> Fetched<FeedPage> {
+        try await hub.pull(since: since, limit: limit, etag: etag, known: known)
     }
 
     func snapshot(etag: String?, lastModified: String?) async throws(FeedError) -> Fetched<FeedSnapshot> {

@@ -98,6 +98,31 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aNudgeWaitingWhileARoundFailsLeavesTheNextRoundToTheBackoff() async throws {
+        try await withHub { hub in
+            let a = try Replica("a", hub: hub, clock: fixedClock(Date(timeIntervalSince1970: 1_800_000_000))) {
+                $0.interval = .seconds(3600)
+            }
+            let loop = Task { await a.engine.run() }
+            while await a.engine.roundsStarted < 1 { await Task.yield() }
+            while await a.engine.status().state != .idle { await Task.yield() }
+            // A write nudges the loop, which lets writes gather for 0.2 s; meanwhile `relctl sync`
+            // runs a round that fails.
+            _ = try await a.write("ev-1")
+            await a.engine.nudge()
+            await hub.fail(.pull, with: .unreachable(url: hub.url, reason: "connection refused"))
+            _ = await a.engine.syncNow()
+            #expect(await a.engine.status().state == .offline)
+            // The backoff (a fixed clock: never over) decides the next round, not the old nudge.
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(await a.engine.roundsStarted == 2)
+            #expect(await a.engine.status().state == .offline)
+            await a.engine.stop()
+            await loop.value
+        }
+    }
+
     @Test func theStatusShowsTheRoundInFlight() async throws {
         try await withHub { hub in
             let a = try Replica("a", hub: hub)
@@ -107,6 +132,8 @@ import Testing
             let gate = await hub.hold(.pull, skip: 1)
             let round = Task { await b.engine.syncNow() }
             await gate.reached()
+            // The second page is asked for while the first is applied; wait for that to end.
+            while await b.engine.status().round?.pages != 1 { await Task.yield() }
             var status = await b.engine.status()
             #expect(status.state == .syncing)
             #expect(status.round?.pages == 1)

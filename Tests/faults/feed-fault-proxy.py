@@ -286,7 +286,10 @@ class Proxy:
             writer.write(b"0\r\n\r\n" if chunked else b"")
             await writer.drain()
         try:
-            await asyncio.wait_for(stream(), 30)
+            # A guard for a client that neither reads nor hangs up; not a pace. On a loaded
+            # machine the client may take well over 30 s to read 256 MiB, and cutting it off
+            # then would be a truncation, not the fault this is meant to be.
+            await asyncio.wait_for(stream(), 600)
         except (asyncio.TimeoutError, OSError):
             pass  # the client stopped reading, as it should
 

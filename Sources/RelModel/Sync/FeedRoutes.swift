@@ -11,8 +11,12 @@ public enum FeedRoutes {
     /// serves one (`json_feed` in relhub.toml).
     public static let jsonFeed = "/feed.json"
 
-    /// The pull of the page after `since`, at most `limit` changes, clock values as strings.
-    public static func changes(since: Int64, limit: Int) -> String {
-        changes + "?since=\(since)&limit=\(limit)&hlc=string"
+    /// The pull of the page after `since`, at most `limit` changes, clock values as strings;
+    /// without the changes `known` names, which the replica asking holds already.
+    public static func changes(since: Int64, limit: Int, known: OwnChanges? = nil) -> String {
+        var route = changes + "?since=\(since)&limit=\(limit)&hlc=string"
+        // Node ids are letters, digits, '-', '_' and '.' (NodeID.rule): nothing to escape.
+        if let known { route += "&exclude_node=\(known.node)&exclude_upto=\(known.upTo)" }
+        return route
     }
 }
