@@ -16,19 +16,56 @@ struct OldStore: Sendable, CustomTestStringConvertible {
     let hasKindIndex: Bool
     /// Changes of its node not pushed to a feed.
     let pending: Int
-    /// Open conflicts.
+    /// Open conflicts' losing versions (a field with three concurrent values has two).
     let conflicts: Int
+    /// Whether it is relhub's store, which merges without record rows (`materialize: false`):
+    /// no documents, no search index entries, and `node_owners` bound by pushes.
+    var hub = false
+    /// Record rows, tombstones included.
+    var records = 7
+    /// Live records of each kind.
+    var counts: [RecordKind: Int] = [.event: 4, .agreement: 2]
+    /// Tombstones.
+    var deleted = 1
+    /// The feed it follows, as reld keeps it in `meta` (its position is read by this URL).
+    var feedURL: String?
+    /// Whether `OldStoreContentTests` compares it with a golden file beside it.
+    var fingerprinted = false
+
+    /// Every migration up to `v8-search-deferred`, in the order `grdb_migrations` sorts them.
+    private static let throughV8 = [
+        "v1", "v2-merge", "v3-nfc", "v4-node-owners", "v5-records-by-kind", "v6-search", "v7-node-names", "v8-search-deferred",
+    ]
 
     static let all = [
         OldStore(name: "v1-8f0ae02.sqlite", migrations: ["v1"], hasKindIndex: false, pending: 116, conflicts: 0),
         OldStore(name: "v1-8fd35c4.sqlite", migrations: ["v1"], hasKindIndex: true, pending: 116, conflicts: 0),
         OldStore(name: "v2-4124c55.sqlite", migrations: ["v1", "v2-merge"], hasKindIndex: true, pending: 3, conflicts: 1),
+        OldStore(
+            name: "v8-913ca09.sqlite", migrations: throughV8, hasKindIndex: true, pending: 3, conflicts: 4,
+            records: 14, counts: [.event: 9, .agreement: 3], deleted: 2, feedURL: "https://hub.example.org", fingerprinted: true),
+        OldStore(
+            name: "v8-913ca09-hub.sqlite", migrations: throughV8, hasKindIndex: true, pending: 0, conflicts: 4, hub: true,
+            records: 0, counts: [.event: 0, .agreement: 0], deleted: 0, fingerprinted: true),
+    ]
+
+    /// The SHA-256 of each relhub token that pushed to the v8 hub (`relhub-fixture-token-ana`,
+    /// `-ben`, `-chloe`), by node name, as `drivers/v8.swift` gives them.
+    static let hubTokens = [
+        "ana@field-laptop": "c3d153e62dbdf247aec2866f808eccef569437c0bceef67debf88d6ec69e7e4d",
+        "Bénédicte@bamako": "d3954c9773ed04da6ac85d416d996e1174c016684ffdbb67f143ccdea305efc3",
+        "chloe@desk": "1ad554832f0368a2fecc60e78ad006a22ed02bcb95d2c3267c9fc051141889ac",
     ]
 
     var testDescription: String { name }
 
     var url: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    }
+
+    /// The golden file of ``fingerprinted`` stores: `NAME.expected.json` beside the store.
+    var goldenURL: URL {
+        url.deletingPathExtension().appendingPathExtension("expected.json")
     }
 
     /// Runs `body` on a copy of the file (as `reld.sqlite`) in a new temporary directory, removed afterwards.

@@ -5,12 +5,18 @@ import Testing
 @testable import RelStore
 
 /// A store from an earlier build gets the search index when it opens (`v6-search`), filled
-/// with the records it holds, tombstones included.
+/// with the records it holds, tombstones included (a hub's store holds none).
 @Suite struct OldStoreSearchTests {
     @Test(arguments: OldStore.all)
     func anUpgradedStoreFindsItsRecords(_ old: OldStore) async throws {
         try await old.withCopy { path in
             let db = try AppDatabase(path: path)
+            if old.hub {
+                // A hub has no record rows, so nothing to index.
+                #expect(try await db.search("goita OR rosatom", filter: RecordFilter(), includeDeleted: true).total == 0)
+                try await db.close()
+                return
+            }
             let goita = try await db.search("goita", filter: RecordFilter())
             #expect(try ids(goita.hits.map(\.document)) == ["mlru-e01"])
             #expect(goita.hits.first?.snippet.contains("[Goïta]") == true)
