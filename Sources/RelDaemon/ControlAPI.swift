@@ -167,11 +167,34 @@ struct ControlAPI: Sendable {
         MemoryTrim.releaseFreedHeap()
     }
 
+    /// The whole ledger, one record per line (valid JSON that diffs and greps well, and that
+    /// `import` takes back), a chunk at a time from one read view (``ExportStream``): reld holds
+    /// a page of it, not the ledger.
     func export() async throws -> Response {
-        let docs = try await database.exportDocuments()
-        // One record per line: valid JSON that diffs and greps well, and `import` takes back.
-        let text = docs.isEmpty ? "[]\n" : "[\n" + docs.joined(separator: ",\n") + "\n]\n"
-        return Self.raw(text, status: .ok)
+        let stream = try await database.exportStream()
+        return try await Self.streamed { try await stream.chunk(at: $0 ?? .start) }
+    }
+
+    /// A JSON answer read a chunk at a time by `read` (given nil for the first chunk, then the
+    /// position the last one named), with `ending` after the last. The first chunk is read before
+    /// the headers go out, so a store that cannot be read still answers an error; one that fails
+    /// later closes the connection before the document's end. A document of one chunk goes out
+    /// whole, with its length.
+    static func streamed<Position: Sendable>(
+        ending: String = "", read: @escaping @Sendable (Position?) async throws -> (text: String, next: Position?)
+    ) async throws -> Response {
+        let (first, next) = try await read(nil)
+        guard let next else { return raw(first + ending, status: .ok) }
+        let body = ResponseBody { writer in
+            var (text, position): (String, Position?) = (first, next)
+            while let at = position {
+                try await writer.write(ByteBuffer(string: text))
+                (text, position) = try await read(at)
+            }
+            try await writer.write(ByteBuffer(string: text + ending))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
     // MARK: - Helpers

@@ -98,18 +98,6 @@ extension ControlAPI {
     /// one that fails later closes the connection before the document's end.
     func snapshot() async throws -> Response {
         let stream = try await database.snapshotStream()
-        let (first, next) = try await stream.chunk(at: .start)
-        // A document of one chunk goes out whole, with its length.
-        guard let next else { return Self.raw(first + "\n", status: .ok) }
-        let body = ResponseBody { writer in
-            var (text, position): (String, SnapshotStream.Position?) = (first, next)
-            while let at = position {
-                try await writer.write(ByteBuffer(string: text))
-                (text, position) = try await stream.chunk(at: at)
-            }
-            try await writer.write(ByteBuffer(string: text + "\n"))
-            try await writer.finish(nil)
-        }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        return try await Self.streamed(ending: "\n") { try await stream.chunk(at: $0 ?? .start) }
     }
 }
