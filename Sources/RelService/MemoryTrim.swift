@@ -7,7 +7,7 @@
 /// glibc's malloc keeps freed memory in its arenas for the process to reuse, and a long-running
 /// server seldom reuses that much: after reld imported 100,000 records, it stayed at about
 /// 780 MiB resident for good, where `malloc_trim(0)` brings it back to about 40 MiB at once
-/// (docs/PERFORMANCE.md, memory). Trimming walks the heap, so it belongs after work that
+/// (docs/PERFORMANCE.md, "reld idle memory"). Trimming walks the heap, so it belongs after work that
 /// allocated a lot at once (a large import), not after every request.
 public enum MemoryTrim {
     /// Returns the free memory at the top of the heap and in its arenas to the system, and says
