@@ -129,7 +129,9 @@ import Testing
     }
 
     @Test func aConnectionPastMaxConnectionsIs503AndAnIdleOneIsClosed() async throws {
-        try await withControlAPI(.live, configure: { $0.limits = .init(idleTimeoutSeconds: 1, maxConnections: 1) }) { client, _ in
+        // An idle timeout long enough that a loaded machine never closes the test client's own
+        // connection while it waits its turn; the short one is tried on a connection of its own below.
+        try await withControlAPI(.live, configure: { $0.limits = .init(idleTimeoutSeconds: 60, maxConnections: 1) }) { client, _ in
             // The test client's own connection is the one allowed.
             #expect(try await client.send(.get, Routes.status).status == .ok)
             let port = try #require(client.port)

@@ -129,25 +129,28 @@ final class SocketExchange: Sendable {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { throw Failure.deadline }
             let milliseconds = min(1000, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
-            let ready = poll(&poller, 1, Int32(milliseconds))
-            if ready < 0, errno != EINTR { throw Failure.io(errno) }
+            // Each errno is read right beside the call that set it.
+            let (ready, pollError) = (poll(&poller, 1, Int32(milliseconds)), errno)
+            if ready < 0, pollError != EINTR { throw Failure.io(pollError) }
             guard ready > 0 else { continue }
             if poller.revents & Int16(POLLOUT) != 0 {
-                let n = outgoing.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                let (n, code) = outgoing.withUnsafeBytes { bytes in
+                    (send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)), errno)
+                }
                 if n > 0 {
                     sent += n
-                } else if n < 0, errno != EAGAIN, errno != EINTR {
+                } else if n < 0, code != EAGAIN, code != EINTR {
                     // reld stopped reading (it has answered, or gone): its answer may be waiting.
-                    guard errno == EPIPE || errno == ECONNRESET else { throw Failure.io(errno) }
+                    guard code == EPIPE || code == ECONNRESET else { throw Failure.io(code) }
                     sending = false
                 }
             }
             guard poller.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let (n, code) = buffer.withUnsafeMutableBytes { bytes in (recv(fd, bytes.baseAddress, bytes.count, 0), errno) }
             if n < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                if errno == ECONNRESET { throw Failure.answer(.endedEarly(inHead: !answered)) }
-                throw Failure.io(errno)
+                if code == EAGAIN || code == EINTR { continue }
+                if code == ECONNRESET { throw Failure.answer(.endedEarly(inHead: !answered)) }
+                throw Failure.io(code)
             }
             if n == 0 {
                 do { try parser.finish() } catch { throw Failure.answer(error) }
