@@ -120,14 +120,20 @@ public struct AppDatabase: Sendable {
 
     /// Runs `body` on a reader.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.translatingErrors(path: path) { try await writer.read(body) }
+    }
+
+    /// Runs `body`, mapping a database failure to ``StoreError`` (a cancelled task stays a
+    /// cancellation): for reads outside ``read(_:)``, such as a stream's own view.
+    static func translatingErrors<T>(path: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await writer.read(body)
+            return try await body()
         } catch let error as StoreError {
             throw error
-        } catch  where Self.isCancellation(error) {
+        } catch  where isCancellation(error) {
             throw CancellationError()
         } catch {
-            throw Self.translate(error, path: path)
+            throw translate(error, path: path)
         }
     }
 

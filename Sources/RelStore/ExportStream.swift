@@ -37,8 +37,8 @@ public final class ExportStream: Sendable {
     /// chunk starts, `nil` after the last one (which closes the array and ends the line).
     public func chunk(at position: Position) async throws -> (text: String, next: Position?) {
         let pageBytes = self.pageBytes
-        do {
-            return try await view.read { db in
+        return try await AppDatabase.translatingErrors(path: path) {
+            try await view.read { db in
                 var text = ""
                 var after = ""
                 switch position {
@@ -59,12 +59,6 @@ public final class ExportStream: Sendable {
                 text += first ? "[]\n" : "\n]\n"
                 return (text, nil)
             }
-        } catch  where AppDatabase.isCancellation(error) {
-            throw CancellationError()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw AppDatabase.translate(error, path: path)
         }
     }
 }
@@ -72,12 +66,8 @@ public final class ExportStream: Sendable {
 extension AppDatabase {
     /// Opens an ``ExportStream`` on the store as it is now.
     public func exportStream(pageBytes: Int = ExportStream.defaultPageBytes) async throws -> ExportStream {
-        do {
-            return ExportStream(view: try writer.makeSnapshot(), pageBytes: pageBytes, path: path)
-        } catch  where Self.isCancellation(error) {
-            throw CancellationError()
-        } catch {
-            throw Self.translate(error, path: path)
+        try await Self.translatingErrors(path: path) {
+            ExportStream(view: try writer.makeSnapshot(), pageBytes: pageBytes, path: path)
         }
     }
 }

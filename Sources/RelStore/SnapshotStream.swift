@@ -41,8 +41,8 @@ public final class SnapshotStream: Sendable {
     /// chunk starts, `nil` after the last one (which closes the document).
     public func chunk(at position: Position) async throws -> (text: String, next: Position?) {
         let (feedID, form, pageBytes) = (self.feedID, self.form, self.pageBytes)
-        do {
-            return try await view.read { db in
+        return try await AppDatabase.translatingErrors(path: path) {
+            try await view.read { db in
                 var text = ""
                 var after: Int64 = 0
                 // The first change of the document follows `[` directly; every later one a comma.
@@ -75,12 +75,6 @@ public final class SnapshotStream: Sendable {
                 text += "]}"
                 return (text, nil)
             }
-        } catch  where AppDatabase.isCancellation(error) {
-            throw CancellationError()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw AppDatabase.translate(error, path: path)
         }
     }
 
@@ -136,14 +130,10 @@ extension AppDatabase {
     public func snapshotStream(hlc form: HLCForm = .integer, pageBytes: Int = SnapshotStream.defaultPageBytes) async throws
         -> SnapshotStream
     {
-        do {
+        try await Self.translatingErrors(path: path) {
             let view = try writer.makeSnapshot()
             let head = try await view.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
             return SnapshotStream(view: view, head: head, feedID: nodeID, form: form, pageBytes: pageBytes, path: path)
-        } catch  where Self.isCancellation(error) {
-            throw CancellationError()
-        } catch {
-            throw Self.translate(error, path: path)
         }
     }
 }
