@@ -1,5 +1,5 @@
 extension ArgumentChecks {
-    /// relctl's table, as `ArgumentChecks(describing: Relctl.self)` makes it. `ArgumentChecksTests`
+    /// relctl's table, as ArgumentParser describes relctl's options. `ArgumentChecksTests`
     /// compares the two and prints this declaration anew when an option is added or changed.
     static let relctl = ArgumentChecks(
         valueOptions: [

@@ -1,3 +1,5 @@
+import ArgumentParser
+import Foundation
 import Testing
 
 @testable import RelCLI
@@ -32,5 +34,34 @@ import Testing
         lines.append("        globalOptions: [\(table.globalOptions.sorted().map { "\"\($0)\"" }.joined(separator: ", "))]")
         lines.append("    )")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension ArgumentChecks {
+    /// Reads the options from ArgumentParser's description of `command` and its subcommands.
+    init(describing command: any ParsableCommand.Type) {
+        var table: [String: [String: Bool]] = [:]
+        var shared: Set<String>?
+        if let data = command._dumpHelp().data(using: .utf8),
+            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let info = root["command"] as? [String: Any]
+        {
+            for sub in [info] + (info["subcommands"] as? [[String: Any]] ?? []) {
+                let name = sub["commandName"] as? String == info["commandName"] as? String ? "" : sub["commandName"] as? String ?? ""
+                var options: [String: Bool] = [:]
+                var all: Set<String> = []
+                for argument in sub["arguments"] as? [[String: Any]] ?? [] {
+                    for n in argument["names"] as? [[String: Any]] ?? [] where n["kind"] as? String == "long" {
+                        guard let long = n["name"] as? String else { continue }
+                        all.insert(long)
+                        if argument["kind"] as? String == "option" { options[long] = argument["isRepeating"] as? Bool ?? false }
+                    }
+                }
+                table[name] = options
+                // ArgumentParser's own `help` command takes none of them.
+                if !name.isEmpty, name != "help" { shared = shared.map { $0.intersection(all) } ?? all }
+            }
+        }
+        self.init(valueOptions: table, globalOptions: (shared ?? []).subtracting(["help", "version"]))
     }
 }

@@ -41,6 +41,7 @@ import Testing
         }
         defer { peer.stop() }
         let asked = Pieces()
+        let streamed = Pieces()
         let upload = ImportUpload(
             source: .init {
                 asked.add([0])
@@ -48,9 +49,10 @@ import Testing
             })
         let exchange = SocketExchange(
             socket: peer.path, request: .init(method: "POST", target: "/v1/import", body: .upload(upload)),
-            deadline: .now + .seconds(60), maxBodyBytes: 1 << 20, onChunk: nil)
+            deadline: .now + .seconds(60), maxBodyBytes: 1 << 20, onChunk: { streamed.add($0) })
         #expect(try await exchange.answerHead.status == 422)
         #expect(try await exchange.answerBody == Data("{}".utf8))
+        #expect(streamed.all.isEmpty, "an error answer is read whole, not streamed to the caller")
         // An endless upload ended with the answer: a few pieces past the 1 MiB the peer read.
         #expect(asked.all.count < 64)
     }

@@ -51,8 +51,8 @@ final class SocketExchange: Sendable {
     /// the caller has dealt with the head (and erased its waiting line).
     private let bodyWanted = DispatchSemaphore(value: 0)
 
-    /// Starts the exchange on a thread of its own. `onChunk` sees each piece of the answer's body
-    /// as it arrives, on that thread.
+    /// Starts the exchange on a thread of its own. `onChunk` sees each piece of a 2xx answer's
+    /// body as it arrives, on that thread.
     init(
         socket path: String, request: Request, deadline: ContinuousClock.Instant, maxBodyBytes: Int,
         onChunk: (@Sendable ([UInt8]) -> Void)?
@@ -106,6 +106,8 @@ final class SocketExchange: Sendable {
         var parser = HTTPResponseParser(maxBodyBytes: maxBodyBytes)
         var answer = Data()
         var answered = false
+        // Only a successful answer's body is the caller's stream; an error's is read whole.
+        var streaming = false
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while !parser.isComplete {
             if sending, sent == outgoing.count {
@@ -161,13 +163,14 @@ final class SocketExchange: Sendable {
                     buffer[..<n],
                     onHead: { head in
                         answered = true
+                        streaming = (200..<300).contains(head.status)
                         // An error answer while the upload goes on: reld has refused it, so stop.
-                        if head.status >= 300, upload != nil { sending = false }
+                        if !streaming, upload != nil { sending = false }
                         onHead(head)
                     },
                     onBody: { piece in
                         answer.append(contentsOf: piece)
-                        onChunk?(piece)
+                        if streaming { onChunk?(piece) }
                     })
             } catch let error as HTTPResponseParser.Failure {
                 throw Failure.answer(error)
