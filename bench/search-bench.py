@@ -45,9 +45,9 @@ QUERIES = [
 ]
 WEIGHTS = "10.0, 1.0, 4.0, 3.0, 3.0, 2.0, 1.0"
 SQL = ("SELECT records.doc, records.deleted, bm25(records_fts, {w}) AS rank, "
-       "snippet(records_fts, -1, '[', ']', '...', 12) FROM records_fts CROSS JOIN records ON records.rowid = records_fts.rowid "
+       "snippet(records_fts, -1, '[', ']', '...', 12) FROM records_fts CROSS JOIN records ON records.rid = records_fts.rowid "
        "WHERE records_fts MATCH '{q}' AND records.deleted = 0 ORDER BY rank, records.id LIMIT 100; "
-       "SELECT count(*) FROM records_fts CROSS JOIN records ON records.rowid = records_fts.rowid "
+       "SELECT count(*) FROM records_fts CROSS JOIN records ON records.rid = records_fts.rowid "
        "WHERE records_fts MATCH '{q}' AND records.deleted = 0;")
 
 

@@ -5,7 +5,7 @@ Usage: bench/sqlite-txn-rate.py DB N
 
 Uses Python's sqlite3 module on reld's schema (bench/sqlite-baseline.sql creates the tables) with
 reld's settings (WAL, synchronous=FULL). Each transaction does what reld's create does for one
-event: look the id up, insert the records row, then one `changes` row and one `field_stamps` row
+event: look the id up, insert the records row, then one `changes` row and one `winners` row
 per field (14 for an event), then COMMIT (one fsync of the WAL). Prints one JSON line.
 """
 import json
@@ -42,15 +42,15 @@ for i in range(n):
     con.execute("SELECT id FROM records WHERE id = ?", (rid,)).fetchone()
     for f in FIELDS:
         seq += 1
-        con.execute("INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?,?,?,?,?,?)",
-                    (rid, f, json.dumps(doc[f]), hlc, "txn-node", seq))
-        con.execute("INSERT INTO field_stamps (record_id, field, hlc, node) VALUES (?,?,?,?) "
-                    "ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node",
-                    (rid, f, hlc, "txn-node"))
-    con.execute("INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, search, deleted, "
-                "created_hlc, updated_hlc) VALUES (?,?,?,?,?,?,?,?,?,0,?,?)",
+        cur = con.execute("INSERT INTO changes (record_id, field, value, hlc, node, node_seq) VALUES (?,?,?,?,?,?)",
+                          (rid, f, json.dumps(doc[f]), hlc, "txn-node", seq))
+        con.execute("INSERT INTO winners (record_id, field, seq) VALUES (?,?,?) "
+                    "ON CONFLICT (record_id, field) DO UPDATE SET seq = excluded.seq",
+                    (rid, f, cur.lastrowid))
+    con.execute("INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, deleted, "
+                "created_hlc, updated_hlc) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
                 (rid, "event", json.dumps(doc), doc["title"], doc["category"], "2023-02-07", "2023-02-07",
-                 '["ML","RU"]', doc["title"].lower(), hlc, hlc))
+                 '["ML","RU"]', hlc, hlc))
     con.execute("COMMIT")
 secs = time.perf_counter() - start
 print(json.dumps({"transactions": n, "seconds": round(secs, 3), "rate_per_s": round(n / secs, 1)}))

@@ -75,17 +75,23 @@ extension ControlAPI {
         try spool.append(JSONText.compactBytes(record.json))
     }
 
-    /// The record at `index` of a spool being read back in order, checked again: the spool is a
-    /// file, and only what passes the validator is ever written.
+    /// The record at `index` of a spool being read back in order. Only what passed the
+    /// validator is ever written to it, so its values are not checked again; its shape is, as
+    /// the spool is a file (``RecordValidator/reread(_:)``).
     static func spooledRecord(_ spool: ImportSpool, _ index: Int) throws -> Record {
         guard let line = try spool.nextLine() else {
             throw StoreError.internal(reason: "the import's spool file ended before record \(index + 1)")
         }
+        let record: Record?
         do {
-            return try RecordValidator.record(from: try JSONValue.parse(bytes: line)) { "" }
+            record = RecordValidator.reread(try JSONValue.parse(bytes: line))
         } catch {
             throw StoreError.internal(reason: "record \(index + 1) of the import's spool file does not read back: \(error)")
         }
+        guard let record else {
+            throw StoreError.internal(reason: "record \(index + 1) of the import's spool file is not a record as it was written")
+        }
+        return record
     }
 
     private static func apiError(_ failure: JSONArraySplitter.Failure) -> APIError {

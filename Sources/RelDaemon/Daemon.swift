@@ -39,7 +39,9 @@ public struct Daemon: Sendable {
         let stateDirectory = try StateDirectory(path: config.stateDirectory)
         ImportSpool.removeLeftovers(in: config.stateDirectory, logger: logger)
         try SocketGuard.prepare(config.socketPath)
-        let database = try AppDatabase(path: stateDirectory.databasePath)
+        let upgrade = StartTimeoutExtension(notifier: notifier)
+        let database = try AppDatabase(path: stateDirectory.databasePath, upgrading: upgrade.announcing(to: logger))
+        upgrade.stop()
         logger.info("database open", metadata: ["path": "\(database.path)", "node": "\(database.nodeID)"])
         // The name labels this node's changes in history, here and wherever they are pushed.
         try await database.setNodeName(config.nodeName)

@@ -30,7 +30,9 @@ public struct Hub: Sendable {
         umask(0o077)
         let notifier = SystemdNotifier()
         let stateDirectory = try StateDirectory(path: config.stateDirectory, name: "relhub")
-        let database = try AppDatabase(path: stateDirectory.databasePath)
+        let upgrade = StartTimeoutExtension(notifier: notifier)
+        let database = try AppDatabase(path: stateDirectory.databasePath, upgrading: upgrade.announcing(to: logger))
+        upgrade.stop()
         logger.info("database open", metadata: ["path": "\(database.path)", "feed_id": "\(database.nodeID)"])
 
         let config = self.config

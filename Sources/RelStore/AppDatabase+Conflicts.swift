@@ -34,11 +34,12 @@ extension AppDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.record_id, c.field, c.value, c.hlc, c.node, w.value, w.hlc, w.node, coalesce(r.title, '')
-                    FROM conflicts c JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field
-                    LEFT JOIN records r ON r.id = c.record_id
-                    WHERE c.value != w.value AND (?1 IS NULL OR c.record_id = ?1)
-                    ORDER BY c.record_id, c.field, c.hlc, c.node
+                    SELECT k.record_id, k.field, c.value, c.hlc, c.node, v.value, v.hlc, v.node, coalesce(r.title, '')
+                    FROM conflicts k JOIN changes c ON c.seq = k.seq
+                    JOIN winners w ON w.record_id = k.record_id AND w.field = k.field JOIN changes v ON v.seq = w.seq
+                    LEFT JOIN records r ON r.id = k.record_id
+                    WHERE c.value != v.value AND (?1 IS NULL OR k.record_id = ?1)
+                    ORDER BY k.record_id, k.field, k.hlc, k.node
                     """, arguments: [recordID])
             var out: [FieldConflict] = []
             for row in rows {
@@ -67,8 +68,9 @@ extension AppDatabase {
             try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*) FROM (SELECT DISTINCT c.record_id, c.field FROM conflicts c
-                    JOIN field_stamps w ON w.record_id = c.record_id AND w.field = c.field WHERE c.value != w.value)
+                    SELECT count(*) FROM (SELECT DISTINCT k.record_id, k.field FROM conflicts k JOIN changes c ON c.seq = k.seq
+                    JOIN winners w ON w.record_id = k.record_id AND w.field = k.field JOIN changes v ON v.seq = w.seq
+                    WHERE c.value != v.value)
                     """) ?? 0
         }
     }
@@ -129,7 +131,11 @@ extension AppDatabase {
     private func conflictsIn(_ db: Database, id: String, field: String) throws -> FieldConflict? {
         let winner = try FieldState.winner(db, id, field)
         let rows = try Row.fetchAll(
-            db, sql: "SELECT value, hlc, node FROM conflicts WHERE record_id = ? AND field = ? ORDER BY hlc, node",
+            db,
+            sql: """
+                SELECT c.value, c.hlc, c.node FROM conflicts k JOIN changes c ON c.seq = k.seq
+                WHERE k.record_id = ? AND k.field = ? ORDER BY k.hlc, k.node
+                """,
             arguments: [id, field])
         guard let winner else { return nil }
         let losers = try rows.filter { ($0[0] as String) != winner.value }.map {

@@ -137,9 +137,8 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT c.record_id, c.field, c.value, c.hlc, c.node, c.node_seq, c.bases, h.winner
-                    FROM (SELECT record_id, field, hlc, node, 1 AS winner FROM field_stamps
-                          UNION ALL SELECT record_id, field, hlc, node, 0 FROM conflicts) AS h
-                    JOIN changes c ON c.record_id = h.record_id AND c.field = h.field AND c.hlc = h.hlc AND c.node = h.node
+                    FROM (SELECT seq, 1 AS winner FROM winners UNION ALL SELECT seq, 0 FROM conflicts) AS h
+                    JOIN changes c ON c.seq = h.seq
                     ORDER BY c.seq
                     """)
             let changes = try rows.map { row in

@@ -31,7 +31,11 @@ extension AppDatabase {
         try await read { db in
             var items: [JSONFeed.Item] = []
             let ranked = try Row.fetchCursor(
-                db, sql: "SELECT record_id, max(hlc) AS updated FROM field_stamps GROUP BY record_id ORDER BY updated DESC, record_id")
+                db,
+                sql: """
+                    SELECT w.record_id, max(c.hlc) AS updated FROM winners w JOIN changes c ON c.seq = w.seq
+                    GROUP BY w.record_id ORDER BY updated DESC, w.record_id
+                    """)
             while items.count < limit, let row = try ranked.next() {
                 if let item = try Self.liveItem(db, id: row[0]) { items.append(item) }
             }

@@ -59,13 +59,13 @@ extension AppDatabase {
                     if try FieldState.isLogged(db, change) { summary.duplicates += 1 } else { summary.claimingOwnID += 1 }
                     continue
                 }
-                guard try FieldState.log(db, change, value: value) else {
+                guard let seq = try FieldState.log(db, change, value: value) else {
                     summary.duplicates += 1
                     continue
                 }
                 summary.applied += 1
                 if materialize { dirty.append(change.recordID) }
-                if try self.merge(db, change, value: value) { summary.conflicts += 1 }
+                if try self.merge(db, change, .init(stamp: change.stamp, value: value, seq: seq)) { summary.conflicts += 1 }
             }
             for id in dirty { try self.rebuild(db, id: id) }
             try within?(db)
@@ -77,8 +77,8 @@ extension AppDatabase {
         return summary
     }
 
-    /// Folds one logged change into its field; returns whether it opened a conflict.
-    private func merge(_ db: Database, _ change: Change, value: String) throws -> Bool {
+    /// Folds one logged change (`version`) into its field; returns whether it opened a conflict.
+    private func merge(_ db: Database, _ change: Change, _ version: FieldState.Version) throws -> Bool {
         let winner = try FieldState.winner(db, change.recordID, change.field)
         let outcome = MergeRules.merge(
             change.stamp, bases: change.bases,
@@ -86,16 +86,15 @@ extension AppDatabase {
             winner: winner?.stamp)
         switch outcome {
         case .wins(let demoted):
+            try FieldState.setWinner(db, change.recordID, change.field, seq: version.seq)
             if demoted != nil, let winner {
                 try FieldState.addConflict(db, change.recordID, change.field, winner)
-                try FieldState.setWinner(db, change, value: value)
-                return winner.value != value
+                return winner.value != version.value
             }
-            try FieldState.setWinner(db, change, value: value)
             return false
         case .loses:
-            try FieldState.addConflict(db, change.recordID, change.field, .init(stamp: change.stamp, value: value))
-            return winner?.value != value
+            try FieldState.addConflict(db, change.recordID, change.field, version)
+            return winner?.value != version.value
         case .superseded:
             return false
         }
@@ -121,7 +120,8 @@ extension AppDatabase {
         var created = HLCTimestamp.zero
         var updated = HLCTimestamp.zero
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT field, hlc, node, value FROM field_stamps WHERE record_id = ?"),
+            db.cachedStatement(
+                sql: "SELECT w.field, c.hlc, c.node, c.value FROM winners w JOIN changes c ON c.seq = w.seq WHERE w.record_id = ?"),
             arguments: [id])
         for row in rows {
             let field: String = row[0]

@@ -96,7 +96,7 @@ extension AppDatabase {
         if let text = filter.text?.nfc, !text.isEmpty {
             // One meaning of "find": the search index, the text as a phrase whose last word may
             // be cut short, so `--text "tin zaou"` finds "Tin Zaouatine" (see SearchExpression).
-            conditions.append("records.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
+            conditions.append("records.rid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
             arguments += ["\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"*"]
         }
         let whereClause = conditions.joined(separator: " AND ")

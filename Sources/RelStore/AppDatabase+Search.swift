@@ -38,7 +38,7 @@ extension AppDatabase {
         let whereClause = conditions.joined(separator: " AND ")
         // CROSS JOIN keeps the index as the outer loop: left to itself, SQLite walks `records` by
         // `records_by_kind` and runs the full-text query once per record (40x slower at 20,000).
-        let from = "records_fts CROSS JOIN records ON records.rowid = records_fts.rowid"
+        let from = "records_fts CROSS JOIN records ON records.rid = records_fts.rowid"
         let weights = Self.searchWeights.map { String($0) }.joined(separator: ", ")
         let filterArguments = arguments
         let pageArguments = arguments + [filter.limit, filter.offset]

@@ -100,28 +100,30 @@ extension AppDatabase {
     }
 
     func insertNew(_ record: Record, log: inout ChangeWriter, hlc: HLCTimestamp) throws {
-        try log.append(record.id, Change.kindField, .string(record.kind.rawValue), hlc)
-        for (field, value) in record.fields { try log.append(record.id, field, value, hlc) }
+        // A record new here seldom has a field already (only one pulled in part has): one probe
+        // then spares a lookup of the value each field replaces.
+        let unknown = try !FieldState.hasAnyWinner(log.db, record.id)
+        try log.append(record.id, Change.kindField, .string(record.kind.rawValue), hlc, unknown: unknown)
+        for (field, value) in record.fields { try log.append(record.id, field, value, hlc, unknown: unknown) }
         try save(log.db, record, deleted: false, createdHLC: hlc, updatedHLC: hlc)
     }
 
     /// Writes the current state of a record (the row that queries read). Triggers on `records`
-    /// update the search index in the same statement (see `createSearchIndex`); the `search`
-    /// column of earlier versions is left empty, as nothing reads it any more.
+    /// update the search index in the same statement (see `createTextSearch`).
     func save(_ db: Database, _ record: Record, deleted: Bool, createdHLC: HLCTimestamp, updatedHLC: HLCTimestamp) throws {
         let date = record.date
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, search, deleted, created_hlc, updated_hlc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO records (id, kind, doc, title, category, date_lo, date_hi, parties, deleted, created_hlc, updated_hlc)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     doc = excluded.doc, title = excluded.title, category = excluded.category,
                     date_lo = excluded.date_lo, date_hi = excluded.date_hi, parties = excluded.parties,
-                    search = excluded.search, deleted = excluded.deleted, updated_hlc = excluded.updated_hlc
+                    deleted = excluded.deleted, updated_hlc = excluded.updated_hlc
                 """)
         try statement.execute(arguments: [
             record.id, record.kind.rawValue, JSONText.compact(record.json), record.title, record.category,
-            date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []), "",
+            date.lowerBound, date.upperBound, JSONText.compact(record.fields["parties"] ?? []),
             deleted, createdHLC.rawValue, updatedHLC.rawValue,
         ])
     }
@@ -139,9 +141,11 @@ struct ChangeWriter {
         self.node = node
     }
 
-    /// Writes a change that replaces the field's current value (an edit).
-    mutating func append(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp) throws {
-        try write(recordID, field, value, hlc, bases: FieldState.winner(db, recordID, field).map { [$0.stamp] } ?? [])
+    /// Writes a change that replaces the field's current value (an edit); `unknown` says the
+    /// record has no field yet, so there is no value to look up.
+    mutating func append(_ recordID: String, _ field: String, _ value: JSONValue, _ hlc: HLCTimestamp, unknown: Bool = false) throws {
+        let replaced = unknown ? nil : try FieldState.winner(db, recordID, field)
+        try write(recordID, field, value, hlc, bases: replaced.map { [$0.stamp] } ?? [])
     }
 
     /// Writes a change that replaces every version of a field, the value and its conflicts alike:
@@ -163,7 +167,9 @@ struct ChangeWriter {
         nextSeq = try after(seq)
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
         let text = JSONText.compact(value)
-        try FieldState.log(db, change, value: text)
-        try FieldState.setWinner(db, change, value: text)
+        guard let logged = try FieldState.log(db, change, value: text) else {
+            throw StoreError.reusedSequence(node: node, nodeSeq: seq)
+        }
+        try FieldState.setWinner(db, recordID, field, seq: logged)
     }
 }

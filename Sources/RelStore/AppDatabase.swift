@@ -19,8 +19,12 @@ public struct AppDatabase: Sendable {
     let wallClock: WallClock
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    /// `wallClock` is the system's; tests give a skewed one.
-    public init(path: String, wallClock: WallClock = .system) throws(StoreError) {
+    /// `wallClock` is the system's; tests give a skewed one. `upgrading` is called, with the
+    /// migrations to run, before an existing store is upgraded, which may take minutes for a
+    /// large one (a server tells systemd to wait, see `StartTimeoutExtension`).
+    public init(
+        path: String, wallClock: WallClock = .system, upgrading: (@Sendable (_ migrations: [String]) -> Void)? = nil
+    ) throws(StoreError) {
         self.path = path
         self.wallClock = wallClock
         var config = Configuration()
@@ -39,7 +43,11 @@ public struct AppDatabase: Sendable {
             guard try !writer.read({ try Self.migrator.hasBeenSuperseded($0) }) else {
                 throw StoreError.newerSchema(path: path)
             }
+            let applied = try writer.read { try Self.migrator.appliedMigrations($0) }
+            let pending = Self.migrator.migrations.filter { !applied.contains($0) }
+            if !applied.isEmpty, !pending.isEmpty { upgrading?(pending) }
             try Self.migrator.migrate(writer)
+            if !applied.isEmpty, pending.contains(Self.oneCopyMigration) { Self.reclaimFreedSpace(writer, path: path) }
             let (node, last) = try writer.write { db -> (String, Int64) in
                 let node: String
                 if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node_id'") {

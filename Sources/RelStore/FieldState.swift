@@ -1,15 +1,19 @@
 import GRDB
 import RelModel
 
-/// The per-field merge state in SQL: the change log, each field's value (`field_stamps`), the
+/// The per-field merge state in SQL: the change log, each field's value (`winners`), the
 /// versions known to be replaced (`superseded`) and the concurrent losers (`conflicts`).
 ///
-/// The decisions are ``MergeRules``'; this type only reads and writes the tables they concern.
+/// The log holds the only copy of each value: `winners` and `conflicts` point at log rows by
+/// their `seq`. The decisions are ``MergeRules``'; this type only reads and writes the tables
+/// they concern.
 enum FieldState {
-    /// One version of a field: its stamp and its value as canonical JSON text.
+    /// One version of a field: its stamp, its value as canonical JSON text, and the change
+    /// that wrote it, by its place in the log.
     struct Version {
         var stamp: Stamp
         var value: String
+        var seq: Int64
     }
 
     /// The field's current value, if it has one.
@@ -18,10 +22,16 @@ enum FieldState {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT hlc, node, value FROM field_stamps WHERE record_id = ? AND field = ?
+                        SELECT c.hlc, c.node, c.value, c.seq FROM winners w JOIN changes c ON c.seq = w.seq
+                        WHERE w.record_id = ? AND w.field = ?
                         """), arguments: [recordID, field])
         else { return nil }
-        return Version(stamp: Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1]), value: row[2])
+        return Version(stamp: Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1]), value: row[2], seq: row[3])
+    }
+
+    /// Whether any field of the record has a value.
+    static func hasAnyWinner(_ db: Database, _ recordID: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM winners WHERE record_id = ? LIMIT 1"), arguments: [recordID]) ?? false
     }
 
     /// Every version of the field nobody has replaced: its value and its conflicts.
@@ -29,17 +39,16 @@ enum FieldState {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT hlc, node FROM field_stamps WHERE record_id = ? AND field = ?
+                    SELECT c.hlc, c.node FROM winners w JOIN changes c ON c.seq = w.seq WHERE w.record_id = ? AND w.field = ?
                     UNION SELECT hlc, node FROM conflicts WHERE record_id = ? AND field = ?
                     """), arguments: [recordID, field, recordID, field]
         ).map { Stamp(hlc: HLCTimestamp(rawValue: $0[0]), node: $0[1]) }
     }
 
     /// Appends `change` (its value serialised once by the caller, as `value`) to the log and
-    /// records the versions it replaces; returns `false`, doing
-    /// nothing, if the log has it already (same node and node sequence number).
-    @discardableResult
-    static func log(_ db: Database, _ change: Change, value: String) throws -> Bool {
+    /// records the versions it replaces; returns its place in the log, or `nil`, doing nothing,
+    /// if the log has it already (same node and node sequence number).
+    static func log(_ db: Database, _ change: Change, value: String) throws -> Int64? {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -58,15 +67,16 @@ enum FieldState {
                             SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
                             """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? true
             if !same { throw StoreError.reusedSequence(node: change.node, nodeSeq: change.nodeSeq) }
-            return false
+            return nil
         }
+        let seq = db.lastInsertedRowID
         for base in change.bases {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO superseded (record_id, field, hlc, node) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [change.recordID, change.field, base.hlc.rawValue, base.node])
             try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_id = ? AND field = ? AND hlc = ? AND node = ?")
                 .execute(arguments: [change.recordID, change.field, base.hlc.rawValue, base.node])
         }
-        return true
+        return seq
     }
 
     /// Whether the log holds `change`: same node and number, with the same stamp and place (what
@@ -95,23 +105,23 @@ enum FieldState {
                     """), arguments: [recordID, field, stamp.hlc.rawValue, stamp.node]) ?? false
     }
 
-    /// Makes `change` (whose value is `value` as JSON text) the field's value.
-    static func setWinner(_ db: Database, _ change: Change, value: String) throws {
+    /// Makes the logged change at `seq` the value of its record's `field`.
+    static func setWinner(_ db: Database, _ recordID: String, _ field: String, seq: Int64) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO field_stamps (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (record_id, field) DO UPDATE SET hlc = excluded.hlc, node = excluded.node, value = excluded.value
+                INSERT INTO winners (record_id, field, seq) VALUES (?, ?, ?)
+                ON CONFLICT (record_id, field) DO UPDATE SET seq = excluded.seq
                 """
-        ).execute(arguments: [change.recordID, change.field, change.hlc.rawValue, change.node, value])
+        ).execute(arguments: [recordID, field, seq])
     }
 
     /// Keeps a version that lost as one of the field's conflicts.
     static func addConflict(_ db: Database, _ recordID: String, _ field: String, _ version: Version) throws {
         try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO conflicts (record_id, field, hlc, node, value) VALUES (?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO conflicts (record_id, field, hlc, node, seq) VALUES (?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [recordID, field, version.stamp.hlc.rawValue, version.stamp.node, version.value])
+        ).execute(arguments: [recordID, field, version.stamp.hlc.rawValue, version.stamp.node, version.seq])
     }
 
     /// Reads a change-log row selected as `record_id, field, value, hlc, node, node_seq, bases`.

@@ -1,7 +1,8 @@
 import GRDB
 
 extension AppDatabase {
-    /// The full-text index of records (`v6-search`): one FTS5 row per records row, same rowid.
+    /// The full-text index of records as `v6-search` made it: one FTS5 row per records row, same
+    /// rowid, with its own copy of the text (`v9-one-copy` replaces it, see `createTextSearch`).
     ///
     /// Triggers on `records` keep it, so every statement that writes a record row (a local
     /// write, a merge from the feed, a migration) updates the index in its own transaction: the
@@ -33,10 +34,8 @@ extension AppDatabase {
     }
 
     /// `v8-search-deferred`: the insert trigger stands aside while `meta` holds
-    /// ``deferredIndexKey``, which only an import sets, inside its own transaction (so no other
-    /// connection ever sees it): the import then indexes its new rows in one statement
-    /// (``indexRecords(_:after:)``), about four times faster than row by row between the
-    /// writes of the change log.
+    /// ``deferredIndexKey``, which only an import sets, inside its own transaction; the import
+    /// then indexed its new rows in one statement (v9 keeps the scheme, see `createTextSearch`).
     static func deferSearchIndexInserts(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -46,21 +45,6 @@ extension AppDatabase {
                     \(insertIndexRow);
                 END;
                 """)
-    }
-
-    /// The `meta` key an import sets while its new rows wait to be indexed.
-    static let deferredIndexKey = "search_index_deferred"
-
-    /// Indexes the records rows with a rowid above `rowid` that the index lacks: the rows an
-    /// import created. New rows take rowids above every earlier one (`records` has no
-    /// AUTOINCREMENT and an import deletes no row); a row the index has already is one the
-    /// import created and then updated (the same id twice), which the update trigger indexed.
-    static func indexRecords(_ db: Database, after rowid: Int64) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO records_fts (\(indexColumns)) SELECT \(indexValues(of: "records")) FROM records
-                WHERE records.rowid > ? AND records.rowid NOT IN (SELECT rowid FROM records_fts WHERE rowid > ?)
-                """, arguments: [rowid, rowid])
     }
 
     private static let indexColumns = "rowid, title, notes, tags, actors, parties, place, source"

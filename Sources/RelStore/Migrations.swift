@@ -137,6 +137,9 @@ extension AppDatabase {
         migrator.registerMigration("v8-search-deferred") { db in
             try deferSearchIndexInserts(db)
         }
+        migrator.registerMigration(oneCopyMigration) { db in
+            try storeEachValueOnce(db)
+        }
         return migrator
     }
 }

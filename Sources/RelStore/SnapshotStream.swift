@@ -89,10 +89,10 @@ public final class SnapshotStream: Sendable {
     static let headsSQL = """
         SELECT * FROM (
             SELECT c.record_id, c.field, c.value, c.hlc, c.node, c.node_seq, c.bases, c.seq,
-                   EXISTS (SELECT 1 FROM field_stamps f WHERE f.record_id = c.record_id AND f.field = c.field
-                           AND f.hlc = c.hlc AND f.node = c.node) AS winner,
+                   EXISTS (SELECT 1 FROM winners w WHERE w.record_id = c.record_id AND w.field = c.field
+                           AND w.seq = c.seq) AS winner,
                    EXISTS (SELECT 1 FROM conflicts k WHERE k.record_id = c.record_id AND k.field = c.field
-                           AND k.hlc = c.hlc AND k.node = c.node) AS open
+                           AND k.hlc = c.hlc AND k.node = c.node AND k.seq = c.seq) AS open
             FROM changes c WHERE c.seq > ?)
         WHERE winner OR open ORDER BY seq
         """

@@ -57,18 +57,12 @@ struct CrashLoopTests {
             #expect(
                 check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok",
                 "after kill \(round + 1): \(check.stdout)\(check.stderr)")
-            // The search index changes in the same transaction as the records: one row each, same text.
+            // The search index changes in the same transaction as the records: FTS5's own check
+            // compares every indexed word with the text the records hold now.
             let index = try run(
                 "/usr/bin/env",
-                [
-                    "sqlite3", dir.file("a/reld.sqlite"),
-                    """
-                    SELECT (SELECT count(*) FROM records) = (SELECT count(*) FROM records_fts) AND NOT EXISTS (
-                        SELECT 1 FROM records r WHERE NOT EXISTS (
-                            SELECT 1 FROM records_fts f WHERE f.rowid = r.rowid AND f.title = r.title));
-                    """,
-                ])
-            #expect(index.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "after kill \(round + 1): \(index.stderr)")
+                ["sqlite3", dir.file("a/reld.sqlite"), "INSERT INTO records_fts (records_fts, rank) VALUES ('integrity-check', 1);"])
+            #expect(index.status == 0 && index.stderr.isEmpty, "after kill \(round + 1): \(index.stdout)\(index.stderr)")
         }
 
         // After the last kill: everything acknowledged is there once, and it all reaches the hub

@@ -111,7 +111,12 @@ struct StoreContents: Equatable {
             }
             var conflicts: [String] = []
             if try db.tableExists("conflicts") {
-                let rows = try Row.fetchAll(db, sql: "SELECT record_id, field, hlc, node, value FROM conflicts")
+                // Until v9 a conflict kept its value; from v9 on it points at its change.
+                let sql =
+                    try db.columns(in: "conflicts").contains { $0.name == "value" }
+                    ? "SELECT record_id, field, hlc, node, value FROM conflicts"
+                    : "SELECT k.record_id, k.field, k.hlc, k.node, c.value FROM conflicts k JOIN changes c ON c.seq = k.seq"
+                let rows = try Row.fetchAll(db, sql: sql)
                 conflicts = try rows.map { row in
                     conflictLine(row["record_id"], row["field"], row["hlc"], row["node"], try JSONValue.parse(row["value"] as String))
                 }.sorted()
