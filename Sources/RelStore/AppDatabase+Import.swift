@@ -12,13 +12,6 @@ public struct ImportSummary: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// The page cache of a large import, as `PRAGMA cache_size` takes it (negative: KiB).
-    static let importCacheKiB = -65536
-    /// SQLite's default page cache (2 MiB).
-    static let defaultCacheKiB = -2000
-    /// From how many records an import gets ``importCacheKiB``.
-    static let importCacheThreshold = 1000
-
     /// How many records an import writes between two calls of its `progress` closure.
     public static let importProgressInterval = 256
 
@@ -48,11 +41,6 @@ extension AppDatabase {
         try await write { db in
             var summary = ImportSummary()
             var log = ChangeWriter(db: db, node: self.nodeID)
-            // A large import writes far more pages than SQLite's default cache of 2 MiB holds, and
-            // spilling them into the log mid-transaction cost a tenth of its time. Back to the
-            // default at the end, so the pages are given back.
-            try db.execute(sql: "PRAGMA cache_size = \(count >= Self.importCacheThreshold ? Self.importCacheKiB : Self.defaultCacheKiB)")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.defaultCacheKiB)") }
             // New rows are indexed for search in one statement at the end (see `indexRecords`).
             let lastRid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rid), 0) FROM records") ?? 0
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [Self.deferredIndexKey, String(lastRid)])
