@@ -140,6 +140,9 @@ extension AppDatabase {
         migrator.registerMigration(oneCopyMigration) { db in
             try storeEachValueOnce(db)
         }
+        migrator.registerMigration("v10-record-counts") { db in
+            try keepRecordCounts(db)
+        }
         return migrator
     }
 }
