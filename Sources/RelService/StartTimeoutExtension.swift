@@ -19,7 +19,8 @@ public final class StartTimeoutExtension: Sendable {
     public init(notifier: SystemdNotifier, interval: Duration = .seconds(10), margin: Duration = .seconds(30)) {
         self.notifier = notifier
         self.interval = interval
-        usec = (interval + margin).components.seconds * 1_000_000
+        let (seconds, attoseconds) = (interval + margin).components
+        usec = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// Asks systemd for more time now and every `interval` until ``stop()``, showing `status`.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 #if canImport(Glibc)
@@ -5,14 +6,11 @@ import GRDB
 #endif
 
 extension AppDatabase {
-    /// The migration that stopped keeping each value three times (see `storeEachValueOnce`).
-    static let oneCopyMigration = "v9-one-copy"
-
-    /// After `v9-one-copy` an upgraded file keeps its old size: SQLite reuses freed pages but does
-    /// not give them back. Rewrites the file once (`VACUUM`) when an eighth or more of it is free
-    /// and the file system has room for two copies of what is left (the new file and its
-    /// write-ahead log). Otherwise, or if it fails, the store stays as it is, whole, and reuses
-    /// the space as it grows; `VACUUM` in the `sqlite3` shell, with the server stopped, shrinks
+    /// After an upgrade that rewrote tables (as `v9-one-copy` did) the file keeps its old size:
+    /// SQLite reuses freed pages but does not give them back. Rewrites the file once (`VACUUM`)
+    /// when an eighth or more of it is free and the file system has room for two copies of what
+    /// is left (the new file and its write-ahead log). Otherwise, or if it fails, the store stays
+    /// as it is, whole, and reuses the space as it grows; `VACUUM` in the `sqlite3` shell, with the server stopped, shrinks
     /// it later. `VACUUM` is safe for the search index from v9 on: it is keyed by `rid`, an
     /// `INTEGER PRIMARY KEY`, which `VACUUM` never renumbers.
     static func reclaimFreedSpace(_ writer: DatabasePool, path: String) {
@@ -26,8 +24,7 @@ extension AppDatabase {
             }), free * 8 >= pages, pages > 0
         else { return }
         var fs = statvfs()
-        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        guard statvfs(directory.isEmpty ? "/" : directory, &fs) == 0,
+        guard statvfs(URL(fileURLWithPath: path).deletingLastPathComponent().path, &fs) == 0,
             Int64(fs.f_bavail) * Int64(fs.f_frsize) > 2 * (pages - free) * pageSize
         else { return }
         try? writer.vacuum()

@@ -47,7 +47,7 @@ public struct AppDatabase: Sendable {
             let pending = Self.migrator.migrations.filter { !applied.contains($0) }
             if !applied.isEmpty, !pending.isEmpty { upgrading?(pending) }
             try Self.migrator.migrate(writer)
-            if !applied.isEmpty, pending.contains(Self.oneCopyMigration) { Self.reclaimFreedSpace(writer, path: path) }
+            if !applied.isEmpty, !pending.isEmpty { Self.reclaimFreedSpace(writer, path: path) }
             let (node, last) = try writer.write { db -> (String, Int64) in
                 let node: String
                 if let existing = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'node_id'") {

@@ -137,7 +137,7 @@ extension AppDatabase {
         migrator.registerMigration("v8-search-deferred") { db in
             try deferSearchIndexInserts(db)
         }
-        migrator.registerMigration(oneCopyMigration) { db in
+        migrator.registerMigration("v9-one-copy") { db in
             try storeEachValueOnce(db)
         }
         migrator.registerMigration("v10-record-counts") { db in
