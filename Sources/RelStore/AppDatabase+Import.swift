@@ -39,44 +39,42 @@ extension AppDatabase {
         record: @escaping @Sendable (_ index: Int) throws -> Record
     ) async throws -> ImportSummary {
         try await write { db in
-            var summary = ImportSummary()
             var log = ChangeWriter(db: db, node: self.nodeID)
-            // New rows are indexed for search in one statement at the end (see `indexRecords`).
-            let lastRid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rid), 0) FROM records") ?? 0
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [Self.deferredIndexKey, String(lastRid)])
-            // The ids seen so far, on disk rather than in memory; created and dropped inside this
-            // transaction, so a rollback or a crash leaves nothing behind.
-            try db.execute(sql: "CREATE TEMP TABLE import_ids (id TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID")
-            for index in 0..<count {
-                if let progress, index % Self.importProgressInterval == 0 { try progress(index, count) }
-                let record = try record(index)
-                try Self.checkOnce(db, record.id, index)
-                guard let current = try self.stored(db, id: record.id) else {
-                    try self.insertNew(record, log: &log, hlc: self.tick())
-                    summary.created += 1
-                    continue
+            let summary = try Self.deferringSearchIndex(db) {
+                var summary = ImportSummary()
+                // The ids seen so far, on disk rather than in memory; created and dropped inside
+                // this transaction, so a rollback or a crash leaves nothing behind.
+                try db.execute(sql: "CREATE TEMP TABLE import_ids (id TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID")
+                for index in 0..<count {
+                    if let progress, index % Self.importProgressInterval == 0 { try progress(index, count) }
+                    let record = try record(index)
+                    try Self.checkOnce(db, record.id, index)
+                    guard let current = try self.stored(db, id: record.id) else {
+                        try self.insertNew(record, log: &log, hlc: self.tick())
+                        summary.created += 1
+                        continue
+                    }
+                    guard current.record.kind == record.kind else {
+                        throw ValidationError(
+                            field: "kind", value: JSONText.quoted(record.kind.rawValue),
+                            reason:
+                                "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
+                            recordIndex: index, recordID: record.id)
+                    }
+                    let changed = record.changedFields(from: current.record)
+                    guard !changed.isEmpty || current.deleted else {
+                        summary.unchanged += 1
+                        continue
+                    }
+                    let hlc = self.tick()
+                    for field in changed { try log.append(record.id, field, record.fields[field]!, hlc) }
+                    if current.deleted { try log.append(record.id, Change.deletedField, .bool(false), hlc) }
+                    try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
+                    summary.updated += 1
                 }
-                guard current.record.kind == record.kind else {
-                    throw ValidationError(
-                        field: "kind", value: JSONText.quoted(record.kind.rawValue),
-                        reason:
-                            "record \(record.id) exists already as an \(current.record.kind.rawValue); the kind of a record cannot change",
-                        recordIndex: index, recordID: record.id)
-                }
-                let changed = record.changedFields(from: current.record)
-                guard !changed.isEmpty || current.deleted else {
-                    summary.unchanged += 1
-                    continue
-                }
-                let hlc = self.tick()
-                for field in changed { try log.append(record.id, field, record.fields[field]!, hlc) }
-                if current.deleted { try log.append(record.id, Change.deletedField, .bool(false), hlc) }
-                try self.save(db, record, deleted: false, createdHLC: current.createdHLC, updatedHLC: hlc)
-                summary.updated += 1
+                try db.execute(sql: "DROP TABLE temp.import_ids")
+                return summary
             }
-            try db.execute(sql: "DROP TABLE temp.import_ids")
-            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Self.deferredIndexKey])
-            try Self.indexRecords(db, after: lastRid)
             try progress?(count, count)
             return summary
         }

@@ -55,7 +55,7 @@ enum FieldState {
                 """
         ).execute(arguments: [
             change.recordID, change.field, value, change.hlc.rawValue,
-            change.node, change.nodeSeq, JSONText.compact(.array(change.bases.map(\.json))),
+            change.node, change.nodeSeq, change.bases.isEmpty ? "[]" : JSONText.compact(.array(change.bases.map(\.json))),
         ])
         guard db.changesCount > 0 else {
             // Already here. The same node and number with other content means a node's store was

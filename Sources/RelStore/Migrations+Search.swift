@@ -34,8 +34,8 @@ extension AppDatabase {
     }
 
     /// `v8-search-deferred`: the insert trigger stands aside while `meta` holds
-    /// ``deferredIndexKey``, which only an import sets, inside its own transaction; the import
-    /// then indexed its new rows in one statement (v9 keeps the scheme, see `createTextSearch`).
+    /// ``deferredIndexKey``, which a write sets inside its own transaction (an import, and from
+    /// v9 on a merged batch), then indexes its new rows in one statement (see `createTextSearch`).
     static func deferSearchIndexInserts(_ db: Database) throws {
         try db.execute(
             sql: """

@@ -10,10 +10,11 @@ extension AppDatabase {
     /// another table's content must be told the old text of a row to forget it, so the update and
     /// delete triggers hand it the old row's text, computed by the same expressions.
     ///
-    /// While an import runs, `meta` holds ``deferredIndexKey`` with the highest rid from before
-    /// it (set and cleared inside the import's transaction, so no other connection sees it): rows
-    /// above it are left to ``indexRecords(_:after:)``, which indexes them in one statement at the
-    /// end, about four times faster than row by row between the writes of the change log.
+    /// While an import or a merged batch runs, `meta` holds ``deferredIndexKey`` with the highest
+    /// rid from before it (set and cleared inside its transaction, so no other connection sees
+    /// it): rows above it are left to ``indexRecords(_:after:)``, which indexes them in one
+    /// statement at the end, about four times faster than row by row between the writes of the
+    /// change log (see ``deferringSearchIndex(_:_:)``).
     static func createTextSearch(_ db: Database) throws {
         let columns = "title, notes, tags, actors, parties, place, source"
         let deferredAfter = "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '\(deferredIndexKey)'), old.rid)"
@@ -74,13 +75,26 @@ extension AppDatabase {
             """
     }
 
-    /// The `meta` key an import sets, to the highest rid before it, while its new rows wait to
-    /// be indexed.
+    /// The `meta` key an import or a merged batch sets, to the highest rid before it, while its
+    /// new rows wait to be indexed.
     static let deferredIndexKey = "search_index_deferred"
 
-    /// Indexes the records rows with a rid above `rid`: the rows an import created. New rows take
-    /// rids above every earlier one (`records` has no AUTOINCREMENT, but no row is ever deleted),
-    /// and the triggers left every one of them, even one the import went on to update, to this.
+    /// Runs `body`, a part of a write transaction that creates many records rows (an import, a
+    /// pulled page), with the search index of the rows it creates left to one statement at its
+    /// end: the triggers skip rows above the mark, even rows `body` goes on to update.
+    static func deferringSearchIndex<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let lastRid = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rid), 0) FROM records") ?? 0
+        try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [deferredIndexKey, String(lastRid)])
+        let result = try body()
+        try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [deferredIndexKey])
+        try indexRecords(db, after: lastRid)
+        return result
+    }
+
+    /// Indexes the records rows with a rid above `rid`: the rows an import or a merged batch
+    /// created. New rows take rids above every earlier one (`records` has no AUTOINCREMENT, but
+    /// no row is ever deleted), and the triggers left every one of them, even one the same
+    /// transaction went on to update, to this.
     static func indexRecords(_ db: Database, after rid: Int64) throws {
         try db.execute(
             sql: """

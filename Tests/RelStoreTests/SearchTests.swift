@@ -159,6 +159,54 @@ import Testing
         }
     }
 
+    /// A merged batch indexes the records it creates in one statement at its end (even one it
+    /// goes on to edit) and reindexes the records it edits that were here before, row by row.
+    @Test func aMergedBatchIndexesWhatItCreatesAndWhatItEdits() async throws {
+        try await withStore { a, _ in
+            try await withStore { b, _ in
+                try await a.create(try event("old", date: "2023", title: "Ségou convoy attacked"))
+                _ = try await b.applyRemote(try await a.changes())
+                try await a.create(try event("new", date: "2023", title: "Gao airport shelled"))
+                _ = try await a.update(id: "new", edits: ["title": "Gao airport shelled again", "tags": ["sahel"]])
+                _ = try await a.update(id: "old", edits: ["title": "Mopti convoy attacked"])
+                let all = try await a.changes()
+                let summary = try await b.applyRemote(all)
+                #expect(summary.applied == 17 && summary.duplicates == all.count - 17, "\(summary)")
+                #expect(try await found(b, "segou").isEmpty)
+                #expect(try await found(b, "mopti") == ["old"])
+                #expect(try await found(b, "again") == ["new"])
+                #expect(try await found(b, "tags:sahel") == ["new"])
+                try await OneCopyMigrationTests.expectIndexMatchesRecords(b)
+                let flags = try await b.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM meta WHERE key = ?", arguments: [AppDatabase.deferredIndexKey])
+                }
+                #expect(flags == 0)
+                try await b.create(try event("local", date: "2024", title: "Kidal retaken"))
+                #expect(try await found(b, "kidal") == ["local"], "a write after a merge is indexed row by row again")
+            }
+        }
+    }
+
+    /// A merged batch whose transaction fails after its rows and their index were written (here
+    /// in `within`, where a pull saves its cursor) leaves no record and no index row behind.
+    @Test func aBatchRolledBackLeavesNothingIndexed() async throws {
+        try await withStore { a, _ in
+            try await withStore { b, _ in
+                try await a.create(try event("first", date: "2023", title: "Timbuktu blockade"))
+                let changes = try await a.changes()
+                await #expect(throws: CancellationError.self) {
+                    _ = try await b.applyRemote(changes, within: { _ in throw CancellationError() })
+                }
+                #expect(try await found(b, "timbuktu").isEmpty)
+                #expect(try await b.statistics().counts.values.reduce(0, +) == 0)
+                try await OneCopyMigrationTests.expectIndexMatchesRecords(b)
+                _ = try await b.applyRemote(changes)
+                #expect(try await found(b, "timbuktu") == ["first"])
+                try await OneCopyMigrationTests.expectIndexMatchesRecords(b)
+            }
+        }
+    }
+
     @Test(
         "a query that cannot be read says what is wrong",
         arguments: [
