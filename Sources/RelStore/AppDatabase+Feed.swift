@@ -228,8 +228,18 @@ extension AppDatabase {
         _ changes: [Change], feedID: String, next: Int64, etag: String?, lastModified: String?,
         nodeNames: [String: String] = [:], bound: ClockBound = .default
     ) async throws -> ApplySummary {
+        try await applyPulled(
+            check(changes, bound: bound), feedID: feedID, next: next, etag: etag, lastModified: lastModified, nodeNames: nodeNames)
+    }
+
+    /// Merges a pulled page already checked (see ``check(_:bound:)``) and moves the cursor past
+    /// it in the same transaction, as ``applyPulled(_:feedID:next:etag:lastModified:nodeNames:bound:)``.
+    public func applyPulled(
+        _ checked: CheckedChanges, feedID: String, next: Int64, etag: String?, lastModified: String?,
+        nodeNames: [String: String] = [:]
+    ) async throws -> ApplySummary {
         let names = nodeNames.filter { $0.key != self.nodeID }
-        return try await applyRemote(changes, bound: bound) { db in
+        return try await applyRemote(checked) { db in
             try Self.saveNodeNames(db, names)
             try Self.setMeta(db, "feed_id", feedID)
             try Self.setMeta(db, "feed_cursor", String(next))

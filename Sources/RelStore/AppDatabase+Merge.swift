@@ -35,19 +35,16 @@ extension AppDatabase {
         before: (@Sendable (Database) throws -> Void)? = nil,
         within: (@Sendable (Database) throws -> Void)? = nil
     ) async throws -> ApplySummary {
-        let now = wallClock.nowMillis()
-        var checked = changes
-        for i in checked.indices {
-            do {
-                checked[i].value = try RecordValidator.checkMergedField(checked[i].field, checked[i].value)
-            } catch {
-                throw StoreError.badChange(index: i, node: checked[i].node, nodeSeq: checked[i].nodeSeq, reason: error.description)
-            }
-            do throws(ClockAheadError) { try bound.check(checked[i], nowMillis: now) } catch {
-                throw StoreError.clockAhead(error)
-            }
-        }
-        let input = checked
+        try await applyRemote(check(changes, bound: bound), materialize: materialize, before: before, within: within)
+    }
+
+    /// Merges changes already checked (see ``applyRemote(_:bound:materialize:before:within:)``).
+    public func applyRemote(
+        _ checked: CheckedChanges, materialize: Bool = true,
+        before: (@Sendable (Database) throws -> Void)? = nil,
+        within: (@Sendable (Database) throws -> Void)? = nil
+    ) async throws -> ApplySummary {
+        let input = checked.changes
         let summary = try await write { db in
             var summary = ApplySummary()
             var page = PageMerge(materialize: materialize)

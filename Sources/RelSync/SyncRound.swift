@@ -47,15 +47,17 @@ struct SyncRound: Sendable {
         var feedID = position.feedID
         // What was pushed (this round or before) is here already: the feed may leave it out.
         let known = position.ownHeld > 0 ? OwnChanges(node: database.nodeID, upTo: position.ownHeld) : nil
-        // The next page, asked for while this one is applied: the feed's time and ours overlap.
-        var ahead: Task<Result<Fetched<FeedPage>, FeedError>, Never>?
+        // The next page, asked for and checked while this one is written: the feed's time, the
+        // checks and the write overlap.
+        var ahead: Task<Result<Ahead, FeedError>, Never>?
         defer { ahead?.cancel() }
         while true {
             let fetched: Fetched<FeedPage>
+            var checked: Result<CheckedChanges, StoreError>?
             do {
                 if let next = ahead {
                     ahead = nil
-                    fetched = try await next.value.get()
+                    (fetched, checked) = try await next.value.get()
                 } else {
                     fetched = try await feed.pull(since: cursor, limit: settings.batchSize, etag: etag, known: known)
                 }
@@ -84,9 +86,9 @@ struct SyncRound: Sendable {
                 if page.more { ahead = fetchAhead(since: page.next, known: known) }
                 let summary = try await store {
                     try await self.database.applyPulled(
-                        page.changes, feedID: page.feedID, next: page.next,
-                        etag: page.more ? nil : newEtag, lastModified: nil,
-                        nodeNames: page.nodeNames, bound: self.settings.clockBound)
+                        checked?.get() ?? self.database.check(page.changes, bound: self.settings.clockBound),
+                        feedID: page.feedID, next: page.next, etag: page.more ? nil : newEtag, lastModified: nil,
+                        nodeNames: page.nodeNames)
                 }
                 report.pulled += summary.applied
                 report.conflicts += summary.conflicts
@@ -99,12 +101,18 @@ struct SyncRound: Sendable {
         }
     }
 
-    /// Starts fetching the page after `since`, to be awaited once this page is applied.
-    private func fetchAhead(since: Int64, known: OwnChanges?) -> Task<Result<Fetched<FeedPage>, FeedError>, Never> {
-        let (feed, limit) = (feed, settings.batchSize)
+    /// A page fetched ahead, and the outcome of checking its changes (`nil` for a 304).
+    private typealias Ahead = (fetched: Fetched<FeedPage>, checked: Result<CheckedChanges, StoreError>?)
+
+    /// Starts fetching and checking the page after `since`, to be awaited once this page is
+    /// applied. A page that fails its checks is refused when its turn comes, as if checked then.
+    private func fetchAhead(since: Int64, known: OwnChanges?) -> Task<Result<Ahead, FeedError>, Never> {
+        let (feed, limit, database, bound) = (feed, settings.batchSize, database, settings.clockBound)
         return Task {
             do throws(FeedError) {
-                return .success(try await feed.pull(since: since, limit: limit, etag: nil, known: known))
+                let fetched = try await feed.pull(since: since, limit: limit, etag: nil, known: known)
+                guard case .body(let page, _, _) = fetched else { return .success((fetched, nil)) }
+                return .success((fetched, Result { () throws(StoreError) in try database.check(page.changes, bound: bound) }))
             } catch {
                 return .failure(error)
             }

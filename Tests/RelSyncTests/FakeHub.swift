@@ -30,6 +30,7 @@ actor FakeHub {
     private var faults: [Route: [FeedError]] = [:]
     private var holds: [Route: (skip: Int, gate: Gate)] = [:]
     private var countWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var spoiledAfter: Int64?
 
     /// Opens an empty hub in a new temporary directory; ``remove()`` deletes it.
     init() throws {
@@ -62,6 +63,8 @@ actor FakeHub {
     func limitBatches(to changes: Int) { maxBatch = changes }
     /// Answers pulls as a relhub that does not know `exclude_node` does: with every change.
     func ignoreKnown() { honoursKnown = false }
+    /// Pages after cursor `since` carry a title that is a number, as a broken or hostile hub's.
+    func spoilPages(after since: Int64) { spoiledAfter = since }
 
     /// The next request of `route` after `skip` others waits at the returned gate until opened.
     func hold(_ route: Route, skip: Int = 0) -> Gate {
@@ -121,7 +124,10 @@ actor FakeHub {
         let current = "\"\(store.nodeID)-\(head)\""
         if since >= head, etag == current { return .notModified }
         let known = honoursKnown ? known : nil
-        let page = try await hubStore(url) { try await self.store.feedPage(since: since, limit: limit, known: known) }
+        var page = try await hubStore(url) { try await self.store.feedPage(since: since, limit: limit, known: known) }
+        if let spoiledAfter, since >= spoiledAfter, let i = page.changes.firstIndex(where: { $0.field == "title" }) {
+            page.changes[i].value = 42
+        }
         changesSent += page.changes.count
         return .body(page, etag: page.more ? nil : "\"\(store.nodeID)-\(page.next)\"", lastModified: nil)
     }

@@ -54,6 +54,30 @@ import Testing
         }
     }
 
+    /// A page is checked while the one before it is written; a bad one is still refused in its
+    /// turn, whole, after every page before it is kept with the cursor past them.
+    @Test func aBadPageFetchedAheadIsRefusedInItsTurnAfterThePagesBeforeIt() async throws {
+        try await withHub { hub in
+            let a = try Replica("a", hub: hub)
+            let b = try Replica("b", hub: hub) { $0.batchSize = 15 }
+            try await a.write("ev-1", "ev-2", "ev-3")
+            _ = try await a.sync()
+            let head = try await hub.store.feedHead()
+            await hub.spoilPages(after: 15)
+            let round = await b.engine.syncNow()
+            guard case .failure(let error) = round else {
+                Issue.record("a page with a number for a title was taken: \(round)")
+                return
+            }
+            #expect("\(error)".contains("title"), "\(error)")
+            #expect(try await b.ids() == ["ev-1"], "the page before the bad one is kept")
+            #expect(try await b.database.feedPosition(feedURL: hub.url).cursor == 15)
+            await hub.spoilPages(after: .max)
+            #expect(try await b.sync().pulled == Int(head) - 15)
+            #expect(try await b.ids() == ["ev-1", "ev-2", "ev-3"])
+        }
+    }
+
     @Test func a413ShrinksTheBatchesUntilTheFeedTakesThem() async throws {
         try await withHub { hub in
             await hub.limitBatches(to: 10)
