@@ -10,9 +10,9 @@ extension AppDatabase {
     /// SQLite reuses freed pages but does not give them back. Rewrites the file once (`VACUUM`)
     /// when an eighth or more of it is free and the file system has room for two copies of what
     /// is left (the new file and its write-ahead log). Otherwise, or if it fails, the store stays
-    /// as it is, whole, and reuses the space as it grows; `VACUUM` in the `sqlite3` shell, with the server stopped, shrinks
-    /// it later. `VACUUM` is safe for the search index from v9 on: it is keyed by `rid`, an
-    /// `INTEGER PRIMARY KEY`, which `VACUUM` never renumbers.
+    /// as it is, whole, and reuses the space as it grows; `VACUUM` in the `sqlite3` shell, with
+    /// the server stopped, shrinks it later. `VACUUM` is safe for the search index from v9 on:
+    /// it is keyed by `rid`, an `INTEGER PRIMARY KEY`, which `VACUUM` never renumbers.
     static func reclaimFreedSpace(_ writer: DatabasePool, path: String) {
         guard
             let (pages, free, pageSize) = try? writer.read({ db in
