@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // Records, validation, clocks and (later) merge rules: pure Swift, no I/O.
@@ -48,6 +51,16 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // relhub's feed in PostgreSQL: the same merge and text as RelStore's, for several relhubs.
+        .target(
+            name: "RelStorePostgres",
+            dependencies: [
+                "RelModel", "RelStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // Sync with a feed: the HTTP client and the rounds, backoff and status.
         .target(
             name: "RelSync",
@@ -60,6 +73,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // What every long-running program here shares: systemd notification, journald logging.
@@ -77,6 +91,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // CSV in and out (ACLED, UCDP GED, our own columns): rows to records and back, no I/O but a stream.
@@ -123,7 +139,8 @@ let package = Package(
         .target(
             name: "RelHub",
             dependencies: [
-                "RelModel", "RelStore", "RelService", "RelFiles",
+                "RelModel", "RelStore", "RelStorePostgres", "RelService", "RelFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -171,7 +188,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RelSyncTests",
-            dependencies: ["RelSync", "RelStore", "RelModel", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RelSync", "RelStore", "RelModel", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(name: "RelFilesTests", dependencies: ["RelFiles"]),
         .testTarget(
@@ -187,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "RelHubTests",
             dependencies: [
-                "RelHub", "RelModel", "RelService", "RelStore",
+                "RelHub", "RelModel", "RelService", "RelStore", "RelStorePostgres",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

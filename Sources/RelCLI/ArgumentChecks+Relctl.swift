@@ -96,6 +96,9 @@ extension ArgumentChecks {
                 "text": false,
                 "until": false,
             ],
+            "metrics": [
+                "socket": false
+            ],
             "resolve": [
                 "socket": false,
                 "take": false,

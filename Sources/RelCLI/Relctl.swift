@@ -33,7 +33,7 @@ public struct Relctl: AsyncParsableCommand {
             StatusCommand.self, AddEventCommand.self, AddAgreementCommand.self, ListCommand.self,
             SearchCommand.self, ShowCommand.self, HistoryCommand.self, EditCommand.self, DeleteCommand.self, RestoreCommand.self,
             ImportCommand.self, ExportCommand.self, TimelineCommand.self, SyncCommand.self, ConflictsCommand.self,
-            ResolveCommand.self,
+            ResolveCommand.self, MetricsCommand.self,
         ]
     )
 

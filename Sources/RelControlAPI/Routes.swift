@@ -2,6 +2,8 @@
 public enum Routes {
     /// `GET`: daemon and store status.
     public static let status = "/v1/status"
+    /// `GET`: Prometheus metrics (text format 0.0.4).
+    public static let metrics = "/metrics"
     /// `GET`: list with filters; `POST`: create.
     public static let records = "/v1/records"
     /// `GET` show, `PATCH` edit, `DELETE` delete one record.
@@ -28,6 +30,7 @@ public enum Routes {
     /// Each route pattern with the methods it takes, for `405 Method Not Allowed` answers.
     public static let methods: [(pattern: String, methods: [String])] = [
         (status, ["GET"]),
+        (metrics, ["GET"]),
         (records, ["GET", "POST"]),
         ("/v1/records/:id", ["GET", "PATCH", "DELETE"]),
         (importRecords, ["POST"]),

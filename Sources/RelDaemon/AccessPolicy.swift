@@ -10,8 +10,8 @@ import RelControlAPI
 /// The socket's mode (0660) and directory (0750) are the first gate; this is the second, so that
 /// a socket loosened by hand, or reached through a bind mount, still does not let any local user
 /// read or change the ledger. Root, reld's own user and members of the control group may do
-/// everything; any other user who can connect may read `status` only, which holds counts and
-/// paths but no record.
+/// everything; any other user who can connect may read `status` and `metrics` only, which hold
+/// counts and paths but no record.
 struct AccessPolicy: Sendable {
     /// reld's own effective user id.
     var ownerUID: UInt32
@@ -37,7 +37,7 @@ struct AccessPolicy: Sendable {
 
     /// Whether `peer` may call `method` on `path`.
     func allows(_ peer: PeerCredentials, _ method: HTTPRequest.Method, _ path: String) -> Bool {
-        isTrusted(peer) || (method == .get && path == Routes.status)
+        isTrusted(peer) || (method == .get && (path == Routes.status || path == Routes.metrics))
     }
 
     /// What a refused peer is told: who they are, what they may do, and how to get more.
@@ -51,7 +51,8 @@ struct AccessPolicy: Sendable {
         let fix =
             name.map { "an admin can run `usermod -aG \(controlGroupName) \($0)`, then log in again" }
             ?? "an admin can add that user to group \(controlGroupName) (usermod -aG \(controlGroupName) USER), then log in again"
-        return "\(who) may only read status: reading or changing records needs root or membership of group \(controlGroupName); \(fix)"
+        return
+            "\(who) may only read status and metrics: reading or changing records needs root or membership of group \(controlGroupName); \(fix)"
     }
 
     /// The kernel's overflow uid: how a user namespace shows unmapped users.

@@ -15,14 +15,19 @@ struct ControlAPI: Sendable {
     let startedAt: Date
     /// The sync engine, when a feed is configured.
     let sync: SyncEngine?
+    /// What `GET /metrics` serves; the sync engine counts into it too.
+    var metrics = DaemonMetrics()
     /// Who is on the other end of a connection: the kernel's answer, or a test's stand-in.
     var peerCredentials: @Sendable (any Channel) async throws -> PeerCredentials = { try await PeerCredentials.of($0) }
 
     /// Adds every route to `router`.
     func register(on router: Router<ControlContext>) {
+        // Outermost, so that it counts the answer each request got, errors included.
+        router.add(middleware: RequestMetrics(prefix: "reld", factory: metrics.registry.factory))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: PeerAccessMiddleware(policy: .current(socketGroup: config.socketGroup), credentials: peerCredentials))
         router.get(RouterPath(Routes.status)) { _, _ in try await self.status() }
+        router.get(RouterPath(Routes.metrics)) { _, _ in try await self.scrapeMetrics() }
         router.get(RouterPath(Routes.records)) { request, _ in try await self.list(request) }
         router.post(RouterPath(Routes.records)) { request, context in try await self.create(request, context) }
         router.get("/v1/records/:id") { request, context in

@@ -27,8 +27,8 @@ public struct Daemon: Sendable {
     }
 
     /// The engine that syncs `database` with `feed`, telling store errors in reld's words.
-    static func syncEngine(database: AppDatabase, feed: FeedSettings, logger: Logger) -> SyncEngine {
-        SyncEngine(database: database, settings: feed, logger: logger, storeMessage: { $0.reldMessage })
+    static func syncEngine(database: AppDatabase, feed: FeedSettings, logger: Logger, metrics: SyncMetrics) -> SyncEngine {
+        SyncEngine(database: database, settings: feed, logger: logger, metrics: metrics, storeMessage: { $0.reldMessage })
     }
 
     /// Runs until a shutdown signal; returns once requests in flight are done and the database is closed.
@@ -46,10 +46,11 @@ public struct Daemon: Sendable {
         // The name labels this node's changes in history, here and wherever they are pushed.
         try await database.setNodeName(config.nodeName)
 
-        let sync = feed.map { Self.syncEngine(database: database, feed: $0, logger: self.logger) }
+        let metrics = DaemonMetrics()
+        let sync = feed.map { Self.syncEngine(database: database, feed: $0, logger: self.logger, metrics: metrics.sync) }
         let config = self.config
         let logger = self.logger
-        let api = ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync)
+        let api = ControlAPI(database: database, config: config, startedAt: startedAt, sync: sync, metrics: metrics)
         let app = Self.application(api, logger: logger) { _ in
             do {
                 try SocketGuard.setAccess(config.socketPath, mode: config.socketMode, group: config.socketGroup)

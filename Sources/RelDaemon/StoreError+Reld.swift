@@ -30,7 +30,8 @@ extension StoreError {
         case .noConflict: "; relctl conflicts lists the open ones"
         case .badSearch:
             "; search for words, \"phrases\" and prefixes (wagn*), joined by AND, OR, NOT (in capitals) and grouped by parentheses"
-        case .stateDirectory, .notFound, .badChange, .clockAhead, .nodeNotYours, .sequenceGap, .ambiguousChoice: nil
+        // reld's own store is SQLite, which is never unavailable in this sense.
+        case .stateDirectory, .notFound, .badChange, .clockAhead, .nodeNotYours, .sequenceGap, .ambiguousChoice, .unavailable: nil
         }
     }
 }

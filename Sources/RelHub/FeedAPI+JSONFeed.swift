@@ -12,7 +12,7 @@ extension FeedAPI {
     /// relhub keeps no record rows, so the records are read from the field tables
     /// (``AppDatabase/jsonFeedItemsFromFields(limit:)``).
     func jsonFeed(_ request: Request) async throws -> Response {
-        let head = try await database.feedHead()
+        let head = try await metrics.store(.head) { try await store.feedHead() }
         let etag = jsonFeedETag(head: head)
         if Self.matches(request.headers[.ifNoneMatch], etag) {
             return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache"])
@@ -22,7 +22,8 @@ extension FeedAPI {
         if let cached = jsonFeedCache.text(for: etag) {
             text = cached
         } else {
-            text = config.jsonFeedInfo.text(try await database.jsonFeedItemsFromFields(limit: config.jsonFeedItems))
+            let items = try await metrics.store(.jsonFeed) { try await store.jsonFeedItems(limit: config.jsonFeedItems) }
+            text = config.jsonFeedInfo.text(items)
             jsonFeedCache.store(text, for: etag)
         }
         var response = GzipMiddleware<BasicRequestContext>.json(text, for: request, headers: [.eTag: etag, .cacheControl: "no-cache"])
@@ -40,7 +41,7 @@ extension FeedAPI {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
-        return "\"\(database.nodeID)-\(head)-jsonfeed-\(String(hash, radix: 16))\""
+        return "\"\(store.feedID)-\(head)-jsonfeed-\(String(hash, radix: 16))\""
     }
 
     /// Whether `If-None-Match` (one tag, a list, or `*`; weak tags compare equal) names `etag`.

@@ -4,12 +4,15 @@ import Hummingbird
 import Logging
 import NIOCore
 import RelModel
+import RelService
 import RelStore
 
 /// The feed's routes: pull pages, push batches, the snapshot document and health.
 struct FeedAPI: Sendable {
-    let database: AppDatabase
+    let store: any FeedStore
     let config: HubConfig
+    /// What `GET /metrics` serves.
+    let metrics: HubMetrics
     /// One push at a time checks and merges its batch (see ``WorkGate``).
     let pushGate = WorkGate()
     /// Snapshots written at once; more wait their turn (``SnapshotBody``).
@@ -22,6 +25,7 @@ struct FeedAPI: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get(RouterPath(FeedRoutes.health)) { _, _ in try await self.health() }
+        router.get(RouterPath(HubMetrics.path)) { _, _ in try await self.scrapeMetrics() }
         router.get(RouterPath(FeedRoutes.changes)) { request, _ in try await self.pull(request) }
         router.post(RouterPath(FeedRoutes.changes)) { request, context in try await self.push(request, logger: context.logger) }
         router.get(RouterPath(FeedRoutes.snapshot)) { request, context in try await self.snapshot(request, logger: context.logger) }
@@ -31,9 +35,9 @@ struct FeedAPI: Sendable {
     }
 
     func health() async throws -> Response {
-        let head = try await database.feedHead()
+        let head = try await metrics.store(.head) { try await store.feedHead() }
         let body = JSONValue.object([
-            "status": "ok", "feed_id": .string(database.nodeID), "head": .int(head),
+            "status": "ok", "feed_id": .string(store.feedID), "head": .int(head),
             "version": .string(RelVersion.current),
         ])
         return Response(
@@ -83,20 +87,24 @@ struct FeedAPI: Sendable {
         let form = try hlcForm(request)
         // A client asking for more than this hub serves gets a smaller page, not an error.
         let limit = min(Int(try integer(request, "limit", default: 1000, range: 1...Int64.max)), config.maxPageSize)
-        let head = try await database.feedHead()
+        let known = try known(request)
+        if let known { metrics.activeNodes.saw(known.node) }
+        let head = try await metrics.store(.head) { try await store.feedHead() }
         if since > head {
             throw HubError(
                 .gone, .cursorAhead,
                 "since=\(since) is past this feed's last change \(head): the hub was reset or restored from a backup; pull from 0 and push everything again"
             )
         }
-        let etag = "\"\(database.nodeID)-\(head)\""
+        let etag = "\"\(store.feedID)-\(head)\""
         if since >= head, request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag, Self.hlcHeader: "string"])
         }
-        let page = try await database.feedPageText(since: since, limit: limit, hlc: form, known: try known(request))
+        let page = try await metrics.store(.page) {
+            try await store.feedPageText(since: since, limit: limit, hlc: form, known: known)
+        }
         var headers: HTTPFields = [.cacheControl: "no-cache", Self.hlcHeader: "string"]
-        if !page.more { headers[.eTag] = "\"\(database.nodeID)-\(page.next)\"" }
+        if !page.more { headers[.eTag] = "\"\(store.feedID)-\(page.next)\"" }
         return GzipMiddleware<BasicRequestContext>.json(page.text, for: request, headers: headers)
     }
 
@@ -127,10 +135,13 @@ struct FeedAPI: Sendable {
         }
         // A name is a label: a bad one is dropped, never a reason to refuse the changes.
         let name = request.headers[Self.nodeNameHeader].flatMap(NodeName.fromHeader)
+        if let declared { metrics.activeNodes.saw(declared) }
         let summary: ApplySummary
         do {
-            summary = try await database.applyPushed(
-                batch.changes, writer: writer, declaredNode: declared, declaredName: name, bound: config.clockBound)
+            summary = try await metrics.store(.push) {
+                try await store.applyPushed(
+                    batch.changes, writer: writer, declaredNode: declared, declaredName: name, bound: config.clockBound)
+            }
         } catch let error as StoreError {
             switch error {
             case .nodeNotYours(let node, _), .sequenceGap(let node, _, _), .sequenceExhausted(let node):
@@ -140,6 +151,7 @@ struct FeedAPI: Sendable {
             }
             throw error
         }
+        metrics.pushed(accepted: summary.applied, duplicates: summary.duplicates, conflicts: summary.conflicts)
         let result = PushResult(accepted: summary.applied, duplicates: summary.duplicates, newConflicts: summary.conflicts)
         return GzipMiddleware<BasicRequestContext>.json(JSONText.compact(result.json), for: request, headers: [Self.hlcHeader: "string"])
     }
@@ -149,12 +161,12 @@ struct FeedAPI: Sendable {
     /// fits a page goes out whole, as a page of changes does.
     func snapshot(_ request: Request, logger: Logger) async throws -> Response {
         let form = try hlcForm(request)
-        let head = try await database.feedHead()
+        let head = try await metrics.store(.head) { try await store.feedHead() }
         if request.headers[.ifNoneMatch] == snapshotETag(head: head, form: form) {
             return Response(status: .notModified, headers: [.eTag: snapshotETag(head: head, form: form), Self.hlcHeader: "string"])
         }
         let slot = await GateSlot(snapshotGate)
-        let stream = try await database.snapshotStream(hlc: form)
+        let stream = try await metrics.store(.snapshot) { try await store.openSnapshot(hlc: form) }
         // The view's own head, which may be past the one checked above: the ETag names what is sent.
         let headers: HTTPFields = [.eTag: snapshotETag(head: stream.head, form: form), .cacheControl: "no-cache", Self.hlcHeader: "string"]
         let first = try await stream.chunk(at: .start)
@@ -169,10 +181,16 @@ struct FeedAPI: Sendable {
         ).response(headers: headers)
     }
 
+    /// `GET /metrics`: Prometheus text, with the head read now.
+    func scrapeMetrics() async throws -> Response {
+        let head = try await metrics.store(.head) { try await store.feedHead() }
+        return MetricsRegistry.response(metrics.scrape(head: head))
+    }
+
     /// The snapshot's validator: the feed and its head, which moves with every change the hub
     /// takes. The two clock forms are different bodies, so they have different validators.
     private func snapshotETag(head: Int64, form: HLCForm) -> String {
-        "\"\(database.nodeID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
+        "\"\(store.feedID)-\(head)-snapshot\(form == .string ? "-s" : "")\""
     }
 
     private func integer(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {

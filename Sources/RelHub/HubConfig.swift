@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RelModel
 import RelService
+import RelStorePostgres
 
 /// Everything relhub needs to run: defaults, then the config file, then flags.
 public struct HubConfig: Sendable, Equatable {
@@ -29,6 +30,14 @@ public struct HubConfig: Sendable, Equatable {
     public var jsonFeedInfo = JSONFeed()
     /// Items in the JSON Feed at most: the most recently changed records (`json_feed_items`).
     public var jsonFeedItems = 100
+    /// The PostgreSQL database that keeps the feed (`[storage] url`, `--database`); `nil` keeps
+    /// it in SQLite, in ``stateDirectory``.
+    public var database: PostgresLocation?
+    /// The file holding the database role's password (`[storage] password_file`,
+    /// `--database-password-file`; default: the systemd credential `database-password`).
+    public var databasePasswordFile: String?
+    /// Connections to the database at most (`[storage] max_connections`).
+    public var databaseMaxConnections = 10
 
     /// Defaults for this user: `/var/lib/relhub` as root or under systemd, else XDG state.
     public static func defaults(environment env: [String: String] = ProcessInfo.processInfo.environment) -> HubConfig {
@@ -41,11 +50,19 @@ public struct HubConfig: Sendable, Equatable {
         if let credentials = env["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/feed-tokens") {
             config.tokenFile = credentials + "/feed-tokens"
         }
+        if let credentials = env["CREDENTIALS_DIRECTORY"], FileManager.default.fileExists(atPath: credentials + "/database-password") {
+            config.databasePasswordFile = credentials + "/database-password"
+        }
         return config
     }
 
     /// Creates a configuration.
     public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
+
+    /// Reads the database URL (`postgres://USER@HOST/DATABASE`).
+    public mutating func setDatabase(_ url: String) throws(HubConfigError) {
+        do throws(PostgresLocationError) { database = try PostgresLocation(url: url) } catch { throw HubConfigError(error.description) }
+    }
 
     /// Parses `HOST:PORT` (`[::1]:8470` for IPv6).
     public mutating func setListen(_ text: String) throws(HubConfigError) {

@@ -10,6 +10,9 @@ public enum HubConfigFile {
         "max_connections", "json_feed", "json_feed_title", "json_feed_home_page_url", "json_feed_url", "json_feed_items",
     ]
 
+    /// The keys of `[storage]`.
+    static let storageKeys = ["url", "password_file", "max_connections"]
+
     /// Applies the file at `path` to `config`.
     public static func apply(path: String, to config: inout HubConfig) throws(HubConfigError) {
         do { try apply(ConfigFileReader(path: path), to: &config) } catch { throw HubConfigError(error.description) }
@@ -21,7 +24,7 @@ public enum HubConfigFile {
     }
 
     static func apply(_ file: ConfigFileReader, to config: inout HubConfig) throws(ConfigFileError) {
-        try file.forEachKey(known: keys) { (entry) throws(ConfigFileError) in
+        try file.forEachKey(known: keys, tables: ["storage"]) { (entry) throws(ConfigFileError) in
             switch entry.name {
             case "listen":
                 let s = try entry.string("must be a string HOST:PORT")
@@ -47,6 +50,21 @@ public enum HubConfigFile {
                 if entry.name == "json_feed_url" { config.jsonFeedInfo.feedURL = url } else { config.jsonFeedInfo.homePageURL = url }
             case "json_feed_items": config.jsonFeedItems = try entry.int(in: 1...10_000, "must be a whole number, 1 to 10000")
             case _ where entry.isServerLimit: try entry.apply(to: &config.limits)
+            case "storage": try applyStorage(entry, of: file, to: &config)
+            default: throw entry.unknownKey()
+            }
+        }
+    }
+
+    /// `[storage]`: where the feed is kept, when not in SQLite in `state_dir`.
+    static func applyStorage(_ table: ConfigEntry, of file: ConfigFileReader, to config: inout HubConfig) throws(ConfigFileError) {
+        try file.forEachKey(ofTable: table, known: storageKeys) { (entry) throws(ConfigFileError) in
+            switch entry.name {
+            case "url":
+                let url = try entry.string("must be a postgres:// URL in quotes")
+                do throws(HubConfigError) { try config.setDatabase(url) } catch { throw entry.fail(error.description) }
+            case "password_file": config.databasePasswordFile = try entry.absolutePath()
+            case "max_connections": config.databaseMaxConnections = try entry.int(in: 2...1000, "must be a whole number, 2 to 1000")
             default: throw entry.unknownKey()
             }
         }

@@ -19,6 +19,10 @@ struct HubError: Error, HTTPResponseError {
         self.message = message
     }
 
+    /// When a replica may try again after the database was unavailable: soon, since a restart
+    /// or a failover takes seconds, and replicas add their own jitter.
+    static let unavailableRetrySeconds = 5
+
     /// Maps whatever a handler threw.
     init(from error: any Error) {
         switch error {
@@ -34,6 +38,9 @@ struct HubError: Error, HTTPResponseError {
             case .sequenceExhausted: self.init(.unprocessableContent, .badChange, message)
             case .diskFull: self.init(ErrorAnswer.insufficientStorage, .diskFull, message)
             case .requestTooLarge: self.init(.contentTooLarge, .payloadTooLarge, message)
+            case .unavailable:
+                self.init(.serviceUnavailable, .storeUnavailable, message)
+                headers[.retryAfter] = String(Self.unavailableRetrySeconds)
             default: self.init(.internalServerError, .internal, message)
             }
         default:

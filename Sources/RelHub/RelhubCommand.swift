@@ -12,14 +12,15 @@ public struct RelhubCommand: AsyncParsableCommand {
         commandName: "relhub",
         abstract: "The reld team feed: replicas push their changes here and pull everyone else's.",
         discussion: """
-            relhub keeps its own SQLite store, merges pushed changes with the same rules as reld, and \
-            serves them over HTTP (docs/sync-protocol.md). Every request but /v1/health needs a bearer \
+            relhub keeps its own SQLite store (or, with --database, a PostgreSQL database that several \
+            relhubs may share), merges pushed changes with the same rules as reld, and serves them \
+            over HTTP (docs/sync-protocol.md). Every request but /v1/health needs a bearer \
             token listed in token_file (or the systemd credential feed-tokens). Settings come from \
             defaults, then the config file, then these options. Without --config it reads \
             $CONFIGURATION_DIRECTORY/relhub.toml or /etc/relhub/relhub.toml if present.
 
             Exit status: 0 after a clean shutdown; 1 when it cannot run (state directory in use, port \
-            taken, damaged database); 64 for a bad command line (unknown option, bad option value, \
+            taken, damaged or unreachable database); 64 for a bad command line (unknown option, bad option value, \
             unusable token file named by --token-file); 78 for a bad config file (unreadable, bad \
             syntax, unknown key, bad value, unusable token file named in it or no token file at all).
             """,
@@ -39,6 +40,17 @@ public struct RelhubCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "Keep the feed in PostgreSQL (postgres://USER@HOST/DATABASE) instead of SQLite in --state-dir.", valueName: "url"))
+    var database: String?
+
+    @Option(
+        name: .customLong("database-password-file"),
+        help: ArgumentHelp("File whose first line is the database role's password.", valueName: "file"))
+    var databasePasswordFile: String?
+
+    @Option(
         name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
@@ -55,9 +67,14 @@ public struct RelhubCommand: AsyncParsableCommand {
         try DaemonCommand.checkValues(
             [
                 "--config": config, "--listen": listen, "--state-dir": stateDir,
-                "--token-file": tokenFile, "--log-level": logLevel,
+                "--token-file": tokenFile, "--log-level": logLevel, "--database": database,
+                "--database-password-file": databasePasswordFile,
             ],
-            files: ["--config", "--token-file"])
+            files: ["--config", "--token-file", "--database-password-file"])
+        if let database {
+            var scratch = HubConfig.defaults(environment: [:])
+            do { try scratch.setDatabase(database) } catch { throw ValidationError("--database: \(error.description)") }
+        }
         if let listen {
             var scratch = HubConfig.defaults(environment: [:])
             do { try scratch.setListen(listen) } catch { throw ValidationError("--\(error.description)") }
@@ -71,6 +88,7 @@ public struct RelhubCommand: AsyncParsableCommand {
     public func run() async throws {
         let config: HubConfig
         let tokens: [String]
+        var password: String?
         do {
             config = try loadConfig()
             guard let file = config.tokenFile else {
@@ -78,10 +96,12 @@ public struct RelhubCommand: AsyncParsableCommand {
                     "no token file: set token_file in relhub.toml, pass --token-file, or provide the systemd credential feed-tokens")
             }
             tokens = try SecretFile.read(file)
+            if config.database != nil, let file = config.databasePasswordFile { password = try SecretFile.readPassword(file) }
         } catch {
             // The options' values were checked in validate(); what is left of theirs is a token
-            // file named by --token-file that cannot be used.
-            let optionFault = error is SecretFileError && tokenFile != nil
+            // or password file named by its option that cannot be used.
+            let named = (error as? SecretFileError).map { $0.kind == "password file" ? databasePasswordFile : tokenFile } ?? nil
+            let optionFault = named != nil
             throw DaemonCommand.refusedSettings("relhub", "\(error)\(optionFault ? "" : origin(of: error))", optionFault: optionFault)
         }
         let describe: (any Error) -> String = { ($0 as? StoreError)?.hubMessage ?? "\($0)" }
@@ -89,10 +109,14 @@ public struct RelhubCommand: AsyncParsableCommand {
             if let file = config.tokenFile, SecretFile.isGroupOrWorldReadable(file) {
                 logger.warning("token file \(file) can be read by other users; chmod 600 it")
             }
+            if let file = config.databasePasswordFile, config.database != nil, SecretFile.isGroupOrWorldReadable(file) {
+                logger.warning("password file \(file) can be read by other users; chmod 600 it")
+            }
+            let store = config.database.map { "\($0)" } ?? config.stateDirectory
             logger.info(
                 "starting relhub \(RelVersion.current)",
-                metadata: ["state_dir": "\(config.stateDirectory)", "listen": "\(config.host):\(config.port)"])
-            try await Hub(config: config, tokens: tokens, logger: logger).run()
+                metadata: ["store": "\(store)", "listen": "\(config.host):\(config.port)"])
+            try await Hub(config: config, tokens: tokens, databasePassword: password, logger: logger).run()
         }
     }
 
@@ -101,12 +125,13 @@ public struct RelhubCommand: AsyncParsableCommand {
     func origin(of error: any Error) -> String {
         guard let e = error as? SecretFileError else { return "" }
         let environment = ProcessInfo.processInfo.environment
+        let password = e.kind == "password file"
         if let credentials = environment["CREDENTIALS_DIRECTORY"], e.path.hasPrefix(credentials + "/") {
-            return " (the systemd credential feed-tokens)"
+            return " (the systemd credential \(password ? "database-password" : "feed-tokens"))"
         }
         let fallback = (environment["CONFIGURATION_DIRECTORY"] ?? "/etc/relhub") + "/relhub.toml"
         let path = config ?? (FileManager.default.fileExists(atPath: fallback) ? fallback : nil)
-        return path.map { " (named by token_file in \($0))" } ?? ""
+        return path.map { " (named by \(password ? "[storage] password_file" : "token_file") in \($0))" } ?? ""
     }
 
     func loadConfig() throws -> HubConfig {
@@ -119,6 +144,8 @@ public struct RelhubCommand: AsyncParsableCommand {
         if let listen { try config.setListen(listen) }
         if let stateDir { config.stateDirectory = DaemonCommand.absolute(stateDir) }
         if let tokenFile { config.tokenFile = DaemonCommand.absolute(tokenFile) }
+        if let database { try config.setDatabase(database) }
+        if let databasePasswordFile { config.databasePasswordFile = DaemonCommand.absolute(databasePasswordFile) }
         if let logLevel { config.logLevel = try DaemonCommand.logLevel(logLevel) }
         return config
     }

@@ -14,7 +14,7 @@ import Synchronization
 /// the snapshot gate for good: when no chunk has been taken for `stallTimeout` (relhub's
 /// `idle_timeout`), the answer is abandoned and the connection closed.
 struct SnapshotBody: Sendable {
-    let stream: SnapshotStream
+    let stream: any FeedSnapshotStream
     /// The document's first chunk, read before the headers went out.
     let first: String
     let next: SnapshotStream.Position

@@ -78,6 +78,9 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
     case badChange = "bad_change"
     /// 422, relhub: a pushed change is stamped too far ahead of the hub's clock; nothing applied.
     case clockAhead = "clock_ahead"
+    /// 503, relhub on PostgreSQL: the database cannot be reached or cannot take the request
+    /// now; nothing written (`Retry-After` says when to try again).
+    case storeUnavailable = "store_unavailable"
 
     // MARK: relctl's own (`relctl --json`, when relctl finds the fault itself)
 
@@ -124,7 +127,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
             .noFeed, .validationFailed, .syncFailed, .cancelled:
             [.reld]
         case .unauthorized, .tooManyWrongTokens, .nodeNotYours, .sequenceGap, .reusedSequence,
-            .cursorAhead, .unsupportedEncoding, .badChange, .clockAhead:
+            .cursorAhead, .unsupportedEncoding, .badChange, .clockAhead, .storeUnavailable:
             [.relhub]
         case .usage, .fileUnreadable, .fileUnwritable, .unreachable, .permissionDenied, .timeout,
             .connectionLost, .badAnswer, .interrupted, .failed:

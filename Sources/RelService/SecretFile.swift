@@ -27,6 +27,22 @@ public enum SecretFile {
         return secrets
     }
 
+    /// The password in the file at `path`: its first line, as it is (a password may hold
+    /// spaces), without the line break.
+    public static func readPassword(_ path: String) throws(SecretFileError) -> String {
+        let fault = { (reason: String) in SecretFileError(path: path, reason: reason, kind: "password file") }
+        guard path != "-" else { throw fault("standard input is not read for passwords; give the password file's path") }
+        let text: String
+        do { text = try PlainFile.readText(path) } catch {
+            throw fault("cannot read it: \(error.words); check the path and that this user may read it")
+        }
+        let password = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        guard let password, !password.isEmpty else { throw fault("its first line is empty; put the password on it") }
+        return password
+    }
+
     /// Whether other users may read the file (worth a warning).
     public static func isGroupOrWorldReadable(_ path: String) -> Bool {
         guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber else { return false }
@@ -40,6 +56,8 @@ public struct SecretFileError: Error, Sendable, Equatable, CustomStringConvertib
     public var path: String
     /// What is wrong.
     public var reason: String
+    /// What the file holds, for messages: `token file`, `password file`.
+    public var kind = "token file"
     /// `token file PATH: REASON`.
-    public var description: String { "token file \(path): \(reason)" }
+    public var description: String { "\(kind) \(path): \(reason)" }
 }

@@ -40,84 +40,43 @@ extension AppDatabase {
         try FeedPage(json: JSONValue.parse(try await feedPageText(since: since, limit: limit, known: known).text))
     }
 
-    /// How many positions of the log one page may pass over, per change it may hold, when it
-    /// leaves out the asker's own changes: a page costs the hub a bounded scan, however many
-    /// of the changes after `since` are the asker's.
-    static let maxScanPerChange: Int64 = 64
-
     /// The same page as ``feedPage(since:limit:)``, as the JSON text relhub sends: stored values
     /// and bases are spliced in as they are, rather than parsed and serialised again. With clock
     /// values as strings, the bases (stored with integers) are rewritten.
     ///
     /// With `known`, the asker's own changes that it holds are left out. The page then ends at
-    /// its `limit`-th change or after a scan of ``maxScanPerChange`` × `limit` positions, and
-    /// `next` is past what was left out, so the asker never asks for those again.
+    /// its `limit`-th change or after a scan of ``FeedText/maxScanPerChange`` × `limit`
+    /// positions, and `next` is past what was left out, so the asker never asks for those again.
     public func feedPageText(
         since: Int64, limit: Int, hlc form: HLCForm = .integer, known: OwnChanges? = nil
     ) async throws -> (text: String, next: Int64, more: Bool) {
         try await read { db in
-            var rows: [Row]
-            let next: Int64
-            let more: Bool
+            var rows: [LogRow]
+            var head: Int64 = 0
             if let known {
-                let (end, overflow) = since.addingReportingOverflow(Int64(limit) * Self.maxScanPerChange)
-                let scanEnd = overflow ? Int64.max : end
-                rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes
-                            WHERE seq > ? AND seq <= ? AND NOT (node = ? AND node_seq <= ?) ORDER BY seq LIMIT ?
-                            """), arguments: [since, scanEnd, known.node, known.upTo, limit + 1])
-                let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0
-                if rows.count > limit {
-                    rows.removeLast()
-                    (next, more) = (rows.last![7], true)
-                } else {
-                    (next, more) = (max(since, min(scanEnd, head)), scanEnd < head)
-                }
+                rows = try Self.logRows(
+                    db,
+                    sql: """
+                        SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes
+                        WHERE seq > ? AND seq <= ? AND NOT (node = ? AND node_seq <= ?) ORDER BY seq LIMIT ?
+                        """, arguments: [since, FeedText.scanEnd(since: since, limit: limit), known.node, known.upTo, limit + 1])
+                head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0
             } else {
-                rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?
-                            """), arguments: [since, limit + 1])
-                more = rows.count > limit
-                if more { rows.removeLast() }
-                next = rows.last.map { $0[7] } ?? since
+                rows = try Self.logRows(
+                    db,
+                    sql: "SELECT record_id, field, value, hlc, node, node_seq, bases, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+                    arguments: [since, limit + 1])
             }
-            let page = rows
-            var text = "{\"feed_id\":"
-            JSONText.quote(self.nodeID, into: &text)
-            text += ",\"changes\":["
-            for (i, row) in page.enumerated() {
-                if i > 0 { text += "," }
-                text += "{\"node\":"
-                JSONText.quote(row[4] as String, into: &text)
-                text += ",\"node_seq\":\(row[5] as Int64),\"record_id\":"
-                JSONText.quote(row[0] as String, into: &text)
-                text += ",\"field\":"
-                JSONText.quote(row[1] as String, into: &text)
-                let hlc = row[3] as Int64
-                let bases = row[6] as String
-                switch form {
-                case .integer: text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\(hlc),\"bases\":" + bases + "}"
-                case .string:
-                    text += ",\"value\":" + (row[2] as String) + ",\"hlc\":\"\(hlc)\",\"bases\":"
-                    text += Self.quotingClockValues(bases)
-                    text += "}"
-                }
-            }
-            // Names of the page's nodes, where known; older replicas ignore the member.
-            let names = try Self.nodeNames(db, Set(page.map { $0[4] as String }))
-            text += "],\"node_names\":{"
-            for (i, node) in names.keys.sorted().enumerated() {
-                if i > 0 { text += "," }
-                JSONText.quote(node, into: &text)
-                text += ":"
-                JSONText.quote(names[node]!, into: &text)
-            }
-            text += "},\"next\":\(next),\"more\":\(more)}"
-            return (text, next, more)
+            let (next, more) = FeedText.pageEnd(since: since, limit: limit, scanned: known != nil, head: head, rows: &rows)
+            let names = try Self.nodeNames(db, Set(rows.map(\.node)))
+            return (FeedText.page(feedID: self.nodeID, rows: rows, names: names, next: next, more: more, form: form), next, more)
+        }
+    }
+
+    /// Log rows selected as `record_id, field, value, hlc, node, node_seq, bases, seq`.
+    private static func logRows(_ db: Database, sql: String, arguments: StatementArguments) throws -> [LogRow] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            LogRow(seq: row[7], recordID: row[0], field: row[1], value: row[2], hlc: row[3], node: row[4], nodeSeq: row[5], bases: row[6])
         }
     }
 
@@ -260,31 +219,6 @@ extension AppDatabase {
         for key in ["feed_id", "feed_cursor", "feed_etag", "feed_last_modified", "pushed_seq", "replay_seq"] {
             try setMeta(db, key, nil)
         }
-    }
-
-    /// A stored list of stamps, `[[1,"a"],[2,"b"]]`, with its clock values as decimal strings,
-    /// `[["1","a"],["2","b"]]`: a number right after `[` is a stamp's clock value, since node ids
-    /// contain no `[`. One pass over the text, rather than parsing and serialising it again.
-    static func quotingClockValues(_ bases: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bases.utf8.count + 16)
-        var previous: UInt8 = 0
-        var inNumber = false
-        for c in bases.utf8 {
-            let digit = (48...57).contains(c)
-            if inNumber, !digit {
-                out.append(34)
-                inNumber = false
-            }
-            if previous == 91, digit {
-                out.append(34)
-                inNumber = true
-            }
-            out.append(c)
-            previous = c
-        }
-        if inNumber { out.append(34) }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func meta(_ db: Database, _ key: String) throws -> String? {

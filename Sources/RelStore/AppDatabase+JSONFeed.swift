@@ -43,11 +43,9 @@ extension AppDatabase {
         }
     }
 
-    /// The record `id` as its fields' winning values make it (``merged(_:id:)``), unless it is
-    /// deleted or not complete yet.
+    /// The record `id` as its fields' winning values make it, unless it is deleted or not
+    /// complete yet.
     static func liveItem(_ db: Database, id: String) throws -> JSONFeed.Item? {
-        guard let merged = try merged(db, id: id), !merged.deleted else { return nil }
-        return JSONFeed.Item(
-            record: merged.record, published: merged.created.wallTime, modified: merged.updated.wallTime)
+        RecordAssembly.liveItem(id, try winningValues(db, id: id, known: [:]))
     }
 }

@@ -46,27 +46,13 @@ extension AppDatabase {
     ) async throws -> ApplySummary {
         let input = checked.changes
         let summary = try await write { db in
-            var summary = ApplySummary()
-            var page = PageMerge(materialize: materialize)
+            var tables = SQLiteMergeTables(db: db, page: PageMerge(materialize: materialize))
             try before?(db)
             // Records new in this batch are indexed for search once, at its end.
-            try Self.deferringSearchIndex(db) {
-                for change in input {
-                    let value = JSONText.compact(change.value)
-                    if change.node == self.nodeID {
-                        // Our own change coming back is a duplicate; anything else under our id is not ours.
-                        if try FieldState.isLogged(db, change) { summary.duplicates += 1 } else { summary.claimingOwnID += 1 }
-                        continue
-                    }
-                    guard let seq = try FieldState.log(db, change, value: value) else {
-                        summary.duplicates += 1
-                        continue
-                    }
-                    summary.applied += 1
-                    page.logged(change, seq: seq)
-                    if try self.merge(db, change, .init(stamp: change.stamp, value: value, seq: seq), &page) { summary.conflicts += 1 }
-                }
-                for id in page.dirty { try self.rebuild(db, id: id, page: page) }
+            let summary = try Self.deferringSearchIndex(db) {
+                let summary = try BatchMerge.apply(input, ownNode: self.nodeID, to: &tables)
+                for id in tables.page.dirty { try self.rebuild(db, id: id, page: tables.page) }
+                return summary
             }
             try within?(db)
             return summary
@@ -77,98 +63,26 @@ extension AppDatabase {
         return summary
     }
 
-    /// Folds one logged change (`version`) into its field; returns whether it opened a conflict.
-    private func merge(_ db: Database, _ change: Change, _ version: FieldState.Version, _ page: inout PageMerge) throws -> Bool {
-        let winner = try page.winner(db, change.recordID, change.field)
-        // A field with no value has no logged change that replaced this one: each logged change
-        // of a field became its value or a conflict, or was replaced by a later one that did
-        // (bases are older than their change), so the lookup is needed only once there is a value.
-        let superseded = try winner != nil && FieldState.isSuperseded(db, change.recordID, change.field, change.stamp)
-        switch MergeRules.merge(change.stamp, bases: change.bases, alreadySuperseded: superseded, winner: winner?.stamp) {
-        case .wins(let demoted):
-            try FieldState.setWinner(db, change.recordID, change.field, seq: version.seq)
-            page.setWinner(change.recordID, change.field, version)
-            if demoted != nil, let winner {
-                try FieldState.addConflict(db, change.recordID, change.field, winner)
-                return winner.value != version.value
-            }
-            return false
-        case .loses:
-            try FieldState.addConflict(db, change.recordID, change.field, version)
-            return winner?.value != version.value
-        case .superseded:
-            return false
-        }
-    }
-
     /// Rewrites a record's row from its fields' values; `page`, while a batch is merged, has
     /// the values it checked, so they need not be read back and parsed.
     func rebuild(_ db: Database, id: String, page: PageMerge? = nil) throws {
         let winners = try page?.freshWinners(of: id) ?? Self.winningValues(db, id: id, known: page?.values ?? [:])
-        guard let merged = Self.assemble(id, winners) else { return }
+        guard let merged = RecordAssembly.assemble(id, winners) else { return }
         try save(db, merged.record, deleted: merged.deleted, createdHLC: merged.created, updatedHLC: merged.updated)
-    }
-
-    /// One field's value, with the stamp of the change that wrote it.
-    struct WinningValue {
-        var field: String
-        var stamp: Stamp
-        var value: JSONValue
     }
 
     /// The winning values of every field of record `id`, read from the store; values of changes
     /// in `known` (by `seq`) are taken from it rather than parsed again.
-    static func winningValues(_ db: Database, id: String, known: [Int64: JSONValue]) throws -> [WinningValue] {
+    static func winningValues(_ db: Database, id: String, known: [Int64: JSONValue]) throws -> [RecordAssembly.WinningValue] {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT w.field, c.hlc, c.node, c.value, c.seq FROM winners w JOIN changes c ON c.seq = w.seq WHERE w.record_id = ?"),
             arguments: [id])
         return try rows.map { row in
             let seq: Int64 = row[4]
-            return WinningValue(
+            return RecordAssembly.WinningValue(
                 field: row[0], stamp: Stamp(hlc: HLCTimestamp(rawValue: row[1]), node: row[2]),
                 value: try known[seq] ?? JSONValue.parse(row[3] as String))
         }
-    }
-
-    /// The record `id` as its fields' winning values make it, whether it is deleted, and the
-    /// clocks of its first and last change; `nil` while it is not complete. Shared by
-    /// ``rebuild(_:id:page:)`` and the JSON Feed read from the fields, so the two never disagree.
-    static func merged(_ db: Database, id: String) throws
-        -> (record: Record, deleted: Bool, created: HLCTimestamp, updated: HLCTimestamp)?
-    {
-        try assemble(id, winningValues(db, id: id, known: [:]))
-    }
-
-    /// The record `id` made of `winners`, its fields' values in any order (see ``merged(_:id:)``).
-    private static func assemble(_ id: String, _ winners: [WinningValue])
-        -> (record: Record, deleted: Bool, created: HLCTimestamp, updated: HLCTimestamp)?
-    {
-        var fields = OrderedDictionary<String, JSONValue>(minimumCapacity: winners.count)
-        var kind: RecordKind?
-        var deleted = false
-        var deletedStamp: Stamp?
-        var newest: Stamp?
-        var created = HLCTimestamp.zero
-        var updated = HLCTimestamp.zero
-        for winner in winners {
-            updated = max(updated, winner.stamp.hlc)
-            switch winner.field {
-            case Change.kindField:
-                kind = winner.value.stringValue.flatMap(RecordKind.init(rawValue:))
-                created = winner.stamp.hlc
-            case Change.deletedField:
-                deleted = winner.value == .bool(true)
-                deletedStamp = winner.stamp
-            default:
-                fields[winner.field] = winner.value
-                newest = max(newest ?? winner.stamp, winner.stamp)
-            }
-        }
-        // A record's first changes can arrive in separate pages: until its kind and every
-        // required field are here (each value was checked as it came), it has no row.
-        guard let kind, let record = try? RecordValidator.merged(id: id, kind: kind, fields: fields) else { return nil }
-        let isDeleted = MergeRules.isDeleted(deleted: deleted, deletedStamp: deletedStamp, newestFieldStamp: newest)
-        return (record, isDeleted, created, updated)
     }
 }

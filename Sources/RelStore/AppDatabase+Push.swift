@@ -41,35 +41,17 @@ extension AppDatabase {
             })
     }
 
+    /// ``PushRules`` over this store's tables; binds the nodes the push takes.
     static func checkPush(_ db: Database, _ changes: [Change], writer: String, declaredNode: String?) throws {
-        var owners: [String: String?] = [:]
-        var highest: [String: Int64] = [:]
-        var toBind: [String] = []
-        for change in changes {
-            let node = change.node
-            // Replays (changes the hub has) pass: they add nothing, and a reset feed is refilled so.
-            if try FieldState.hasNumber(db, node: node, nodeSeq: change.nodeSeq) { continue }
-            if owners[node] == nil {
-                let owner = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT token_sha256 FROM node_owners WHERE node = ?"),
-                    arguments: [node])
-                owners[node] = .some(owner)
-                if owner == nil, declaredNode == nil || declaredNode == node { toBind.append(node) }
-            }
-            if let owner = owners[node] ?? nil, owner != writer {
-                throw StoreError.nodeNotYours(node: node, nodeSeq: change.nodeSeq)
-            }
-            let top =
-                try highest[node] ?? Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT max(node_seq) FROM changes WHERE node = ?"),
-                    arguments: [node]) ?? 0
-            let (expected, overflow) = top.addingReportingOverflow(1)
-            guard !overflow else { throw StoreError.sequenceExhausted(node: node) }
-            guard change.nodeSeq <= expected else {
-                throw StoreError.sequenceGap(node: node, nodeSeq: change.nodeSeq, expected: expected)
-            }
-            highest[node] = max(top, change.nodeSeq)
-        }
+        let toBind = try PushRules.check(
+            changes, writer: writer, declaredNode: declaredNode,
+            hasNumber: { node, nodeSeq in try FieldState.hasNumber(db, node: node, nodeSeq: nodeSeq) },
+            owner: { node in
+                try String.fetchOne(db.cachedStatement(sql: "SELECT token_sha256 FROM node_owners WHERE node = ?"), arguments: [node])
+            },
+            top: { node in
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(node_seq) FROM changes WHERE node = ?"), arguments: [node]) ?? 0
+            })
         let now = WallClock.system.nowMillis()
         for node in toBind {
             try db.cachedStatement(sql: "INSERT INTO node_owners (node, token_sha256, bound_at) VALUES (?, ?, ?)")

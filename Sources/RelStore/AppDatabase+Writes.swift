@@ -167,7 +167,7 @@ struct ChangeWriter {
         nextSeq = try after(seq)
         let change = Change(recordID: recordID, field: field, value: value, hlc: hlc, node: node, nodeSeq: seq, bases: bases)
         let text = JSONText.compact(value)
-        guard let logged = try FieldState.log(db, change, value: text) else {
+        guard case .appended(let logged) = try FieldState.append(db, change, value: text) else {
             throw StoreError.reusedSequence(node: node, nodeSeq: seq)
         }
         try FieldState.setWinner(db, recordID, field, seq: logged)

@@ -1,15 +1,17 @@
 import RelModel
 
 /// Changes from elsewhere that passed every check a merge asks of them: each value is valid for
-/// its field (and now in canonical form), each clock within the bound. Made only by
-/// ``AppDatabase/check(_:bound:)``, so holding one means the checks ran; they can run apart from
-/// the write, as a pull checks the page it fetched ahead while the one before it is written.
+/// its field (and now in canonical form), each clock within the bound. Made only by its
+/// initialiser (``AppDatabase/check(_:bound:)`` for the SQLite store), so holding one means the
+/// checks ran; they can run apart from the write, as a pull checks the page it fetched ahead
+/// while the one before it is written.
 public struct CheckedChanges: Sendable {
     /// The changes, in the order given, their values in canonical form.
     public let changes: [Change]
 
-    /// Checks `changes` in order; the first that fails throws, naming its place in the batch.
-    init(_ changes: [Change], bound: ClockBound, nowMillis: Int64) throws(StoreError) {
+    /// Checks `changes` in order against the clock `bound` at `nowMillis`; the first that fails
+    /// throws, naming its place in the batch.
+    package init(_ changes: [Change], bound: ClockBound, nowMillis: Int64) throws(StoreError) {
         var checked = changes
         for i in checked.indices {
             do {

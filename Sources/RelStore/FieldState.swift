@@ -8,16 +8,8 @@ import RelModel
 /// their `seq`. The decisions are ``MergeRules``'; this type only reads and writes the tables
 /// they concern.
 enum FieldState {
-    /// One version of a field: its stamp, its value as canonical JSON text, and the change
-    /// that wrote it, by its place in the log.
-    struct Version {
-        var stamp: Stamp
-        var value: String
-        var seq: Int64
-    }
-
     /// The field's current value, if it has one.
-    static func winner(_ db: Database, _ recordID: String, _ field: String) throws -> Version? {
+    static func winner(_ db: Database, _ recordID: String, _ field: String) throws -> FieldVersionRow? {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(
@@ -26,7 +18,7 @@ enum FieldState {
                         WHERE w.record_id = ? AND w.field = ?
                         """), arguments: [recordID, field])
         else { return nil }
-        return Version(stamp: Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1]), value: row[2], seq: row[3])
+        return FieldVersionRow(stamp: Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1]), value: row[2], seq: row[3])
     }
 
     /// Whether any field of the record has a value.
@@ -46,9 +38,10 @@ enum FieldState {
     }
 
     /// Appends `change` (its value serialised once by the caller, as `value`) to the log and
-    /// records the versions it replaces; returns its place in the log, or `nil`, doing nothing,
-    /// if the log has it already (same node and node sequence number).
-    static func log(_ db: Database, _ change: Change, value: String) throws -> Int64? {
+    /// records the versions it replaces, unless the log has its node and number already; then
+    /// nothing is written and the logged entry is returned, for the caller to tell the same
+    /// change delivered again from a reused number.
+    static func append(_ db: Database, _ change: Change, value: String) throws -> AppendResult {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO changes (record_id, field, value, hlc, node, node_seq, bases) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -58,16 +51,11 @@ enum FieldState {
             change.node, change.nodeSeq, change.bases.isEmpty ? "[]" : JSONText.compact(.array(change.bases.map(\.json))),
         ])
         guard db.changesCount > 0 else {
-            // Already here. The same node and number with other content means a node's store was
-            // restored from a backup (or copied) and is numbering changes again: refuse it loudly.
-            let same =
-                try Bool.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
-                            """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? true
-            if !same { throw StoreError.reusedSequence(node: change.node, nodeSeq: change.nodeSeq) }
-            return nil
+            // Only the unique (node, node_seq) index keeps a valid row out, so that row is there.
+            guard let logged = try logged(db, node: change.node, nodeSeq: change.nodeSeq) else {
+                throw StoreError.internal(reason: "change \(change.node)/\(change.nodeSeq) was neither logged nor found in the log")
+            }
+            return .present(logged)
         }
         let seq = db.lastInsertedRowID
         for base in change.bases {
@@ -76,17 +64,17 @@ enum FieldState {
             try db.cachedStatement(sql: "DELETE FROM conflicts WHERE record_id = ? AND field = ? AND hlc = ? AND node = ?")
                 .execute(arguments: [change.recordID, change.field, base.hlc.rawValue, base.node])
         }
-        return seq
+        return .appended(seq: seq)
     }
 
-    /// Whether the log holds `change`: same node and number, with the same stamp and place (what
-    /// ``log(_:_:value:)`` takes for the same change delivered again).
-    static func isLogged(_ db: Database, _ change: Change) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT hlc = ? AND record_id = ? AND field = ? FROM changes WHERE node = ? AND node_seq = ?
-                    """), arguments: [change.hlc.rawValue, change.recordID, change.field, change.node, change.nodeSeq]) ?? false
+    /// What the log holds under `node` and `nodeSeq`.
+    static func logged(_ db: Database, node: String, nodeSeq: Int64) throws -> LoggedNumber? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT hlc, record_id, field FROM changes WHERE node = ? AND node_seq = ?"),
+                arguments: [node, nodeSeq])
+        else { return nil }
+        return LoggedNumber(hlc: HLCTimestamp(rawValue: row[0]), recordID: row[1], field: row[2])
     }
 
     /// Whether the log has a change numbered `nodeSeq` by `node`, whatever its content.
@@ -116,7 +104,7 @@ enum FieldState {
     }
 
     /// Keeps a version that lost as one of the field's conflicts.
-    static func addConflict(_ db: Database, _ recordID: String, _ field: String, _ version: Version) throws {
+    static func addConflict(_ db: Database, _ recordID: String, _ field: String, _ version: FieldVersionRow) throws {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO conflicts (record_id, field, hlc, node, seq) VALUES (?, ?, ?, ?, ?)
@@ -126,10 +114,7 @@ enum FieldState {
 
     /// Reads a change-log row selected as `record_id, field, value, hlc, node, node_seq, bases`.
     static func change(_ row: Row) throws -> Change {
-        let bases = try JSONValue.parse(row[6] as String).arrayValue ?? []
-        return Change(
-            recordID: row[0], field: row[1], value: try JSONValue.parse(row[2] as String),
-            hlc: HLCTimestamp(rawValue: row[3]), node: row[4], nodeSeq: row[5],
-            bases: try bases.map { b throws(FieldError) in try Stamp(json: b) })
+        try LogRow(seq: 0, recordID: row[0], field: row[1], value: row[2], hlc: row[3], node: row[4], nodeSeq: row[5], bases: row[6])
+            .change()
     }
 }

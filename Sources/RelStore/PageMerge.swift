@@ -16,7 +16,7 @@ struct PageMerge {
     /// Records whose rows must be rebuilt, in the order they were first changed.
     private(set) var dirty = OrderedSet<String>()
     /// Records with no field before this batch, and the values this batch gave their fields.
-    private var fresh: [String: [String: FieldState.Version]] = [:]
+    private var fresh: [String: [String: FieldVersionRow]] = [:]
     /// Records whose store state was looked up (`fresh` holds those that had no field).
     private var probed: Set<String> = []
     private let materialize: Bool
@@ -35,7 +35,7 @@ struct PageMerge {
 
     /// The field's current value: from memory for a record that had no field before this batch,
     /// else from the store.
-    mutating func winner(_ db: Database, _ recordID: String, _ field: String) throws -> FieldState.Version? {
+    mutating func winner(_ db: Database, _ recordID: String, _ field: String) throws -> FieldVersionRow? {
         if probed.insert(recordID).inserted, try !FieldState.hasAnyWinner(db, recordID) {
             fresh[recordID] = [:]
         }
@@ -44,15 +44,15 @@ struct PageMerge {
     }
 
     /// Notes that `version` became the field's value (already written to `winners`).
-    mutating func setWinner(_ recordID: String, _ field: String, _ version: FieldState.Version) {
+    mutating func setWinner(_ recordID: String, _ field: String, _ version: FieldVersionRow) {
         fresh[recordID]?[field] = version
     }
 
     /// Every field's winning value of a record that had none before this batch; `nil` for any
     /// other record, whose values must be read from the store.
-    func freshWinners(of recordID: String) -> [AppDatabase.WinningValue]? {
+    func freshWinners(of recordID: String) -> [RecordAssembly.WinningValue]? {
         guard let fields = fresh[recordID] else { return nil }
-        var winners: [AppDatabase.WinningValue] = []
+        var winners: [RecordAssembly.WinningValue] = []
         winners.reserveCapacity(fields.count)
         for (field, version) in fields {
             guard let value = values[version.seq] else { return nil }

@@ -50,11 +50,7 @@ public final class SnapshotStream: Sendable {
                 if case .after(let seq) = position {
                     after = seq
                 } else {
-                    text = "{\"format\":"
-                    JSONText.quote(FeedSnapshot.format, into: &text)
-                    text += ",\"feed_id\":"
-                    JSONText.quote(feedID, into: &text)
-                    text += ",\"changes\":["
+                    text = FeedText.snapshotOpening(feedID: feedID)
                     comma = false
                 }
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.headsSQL), arguments: [after])
@@ -72,7 +68,7 @@ public final class SnapshotStream: Sendable {
                     // chunk, tells whether more follow.
                     if text.utf8.count >= pageBytes, try rows.next() != nil { return (text, .after(after)) }
                 }
-                text += "]}"
+                text += FeedText.snapshotClosing
                 return (text, nil)
             }
         }
@@ -101,12 +97,10 @@ public final class SnapshotStream: Sendable {
     /// replaced (as ``AppDatabase/snapshot()`` adds them): read from `superseded` by its key,
     /// newest first, never more than the bases left room for.
     private static func valueChange(_ db: Database, _ row: Row) throws -> Change {
-        var change = try FieldState.change(row)
+        let change = try FieldState.change(row)
         let room = Change.maxBases - change.bases.count
         guard room > 0 else { return change }
-        let known = Set(change.bases)
-        var extra: [Stamp] = []
-        let older = try Row.fetchCursor(
+        let older = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT hlc, node FROM superseded WHERE record_id = ? AND field = ? AND (hlc < ? OR (hlc = ? AND node < ?))
@@ -114,14 +108,9 @@ public final class SnapshotStream: Sendable {
                     """),
             arguments: [
                 change.recordID, change.field, change.hlc.rawValue, change.hlc.rawValue, change.node,
-                room + known.count,
+                room + change.bases.count,
             ])
-        while extra.count < room, let row = try older.next() {
-            let stamp = Stamp(hlc: HLCTimestamp(rawValue: row[0]), node: row[1])
-            if !known.contains(stamp) { extra.append(stamp) }
-        }
-        change.bases += extra.reversed()
-        return change
+        return FeedText.withReplacedVersions(change, olderNewestFirst: older.map { Stamp(hlc: HLCTimestamp(rawValue: $0[0]), node: $0[1]) })
     }
 }
 

@@ -49,6 +49,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousChoice(id: String, field: String, reason: String)
     /// A full-text search query that cannot be read (an unclosed quote, a lone `AND`, ...).
     case badSearch(query: String, reason: String)
+    /// The database server cannot be reached or cannot take the request now (relhub on
+    /// PostgreSQL: down, restarting, out of connections); nothing was written.
+    case unavailable(reason: String)
 
     /// What happened, in storage terms; each server adds its own advice to it.
     public var description: String {
@@ -95,6 +98,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "record \(id), field \(field): \(reason)"
         case .badSearch(let query, let reason):
             "search \(JSONText.quoted(query.count > 120 ? String(query.prefix(117)) + "..." : query)): \(reason)"
+        case .unavailable(let reason): "the database is unavailable: \(reason)"
         }
     }
 

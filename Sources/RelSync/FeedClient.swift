@@ -18,10 +18,13 @@ public final class FeedClient: Sendable {
     /// Whether the hub said (`Reld-Hlc: string`) that it reads clock values as strings; until
     /// then pushes carry integers, which hubs of every version read.
     let hubReadsStringHLC = LockedFlag()
+    /// Where the bytes each way are counted.
+    let metrics: SyncMetrics
 
-    /// Creates a client; call ``shutdown()`` when done.
-    public init(settings: FeedSettings) {
+    /// Creates a client that counts what it moves in `metrics`; call ``shutdown()`` when done.
+    public init(settings: FeedSettings, metrics: SyncMetrics = SyncMetrics()) {
         self.settings = settings
+        self.metrics = metrics
         var configuration = HTTPClient.Configuration(
             timeout: .init(connect: .seconds(10), read: .seconds(60)),
             decompression: .enabled(limit: .size(settings.maxResponseBytes)))
@@ -67,6 +70,7 @@ public final class FeedClient: Sendable {
         request.method = .POST
         let form: HLCForm = hubReadsStringHLC.value ? .string : .integer
         var body = ByteBuffer(string: JSONText.compact(batch.json(form)))
+        let jsonBytes = body.readableBytes
         if body.readableBytes > 1024, let compressed = try? body.compress(with: .gzip()) {
             body = compressed
             request.headers.add(name: "Content-Encoding", value: "gzip")
@@ -76,6 +80,7 @@ public final class FeedClient: Sendable {
         if let nodeName { request.headers.add(name: "Reld-Node-Name", value: NodeName.headerValue(nodeName)) }
         request.body = .bytes(body)
         let (_, json) = try await exchange(request, url: url)
+        metrics.pushedBytes.increment(by: jsonBytes)
         do { return try PushResult(json: json) } catch { throw FeedError.badResponse(url: url, reason: "\(error.path): \(error.reason)") }
     }
 
@@ -109,6 +114,7 @@ public final class FeedClient: Sendable {
         do {
             response = try await http.execute(request, timeout: .seconds(120))
             body = try await response.body.collect(upTo: settings.maxResponseBytes)
+            metrics.pulledBytes.increment(by: body.readableBytes)
         } catch is NIOTooManyBytesError {
             throw .tooLarge(url: url, limit: settings.maxResponseBytes)
         } catch NIOHTTPDecompression.DecompressionError.limit {

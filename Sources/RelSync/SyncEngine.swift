@@ -56,6 +56,7 @@ public actor SyncEngine {
     let feed: any FeedTransport
     let logger: Logger
     let clock: SyncClock
+    let metrics: SyncMetrics
     private var state = State.idle
     private var lastSuccess: Date?
     /// When the loop runs its next round unless nudged: an interval after the last success, or
@@ -83,26 +84,29 @@ public actor SyncEngine {
     /// Creates an engine for `settings` over `database`, talking HTTP to the feed.
     /// `storeMessage` words a store error for the person reading the status and the log (the
     /// store says what happened; the program running the engine knows what its user can do).
+    /// Rounds, and what they move, are counted in `metrics`.
     public init(
-        database: AppDatabase, settings: FeedSettings, logger: Logger,
+        database: AppDatabase, settings: FeedSettings, logger: Logger, metrics: SyncMetrics = SyncMetrics(),
         storeMessage: @escaping @Sendable (StoreError) -> String
     ) {
         self.init(
-            database: database, settings: settings, feed: FeedClient(settings: settings), logger: logger,
-            storeMessage: storeMessage)
+            database: database, settings: settings, feed: FeedClient(settings: settings, metrics: metrics),
+            logger: logger, metrics: metrics, storeMessage: storeMessage)
     }
 
     /// Creates an engine that reaches the feed through `feed` and reads the time and the
     /// backoff's jitter from `clock` (the tests' in-memory hub and fixed clocks).
     init(
         database: AppDatabase, settings: FeedSettings, feed: any FeedTransport, logger: Logger,
-        clock: SyncClock = .system, storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
+        clock: SyncClock = .system, metrics: SyncMetrics = SyncMetrics(),
+        storeMessage: @escaping @Sendable (StoreError) -> String = { $0.description }
     ) {
         self.database = database
         self.settings = settings
         self.feed = feed
         self.logger = logger
         self.clock = clock
+        self.metrics = metrics
         self.storeMessage = storeMessage
         nextRound = clock.now()
         backoff = Backoff(cap: settings.maxBackoff)
@@ -201,6 +205,7 @@ public actor SyncEngine {
     private func round() async -> Result<Report, FeedError> {
         state = .syncing
         progress = Report()
+        let started = ContinuousClock.now
         defer { progress = nil }
         // Writes from here on are pushed by this round or flag the next one.
         nudged = false
@@ -210,6 +215,7 @@ public actor SyncEngine {
         ) { report in await self.show(progress: report) }
         do throws(FeedError) {
             let report = try await round.run()
+            metrics.round(took: ContinuousClock.now - started, moved: report, error: nil, at: clock.now())
             backoff.succeed()
             state = .idle
             lastSuccess = clock.now()
@@ -227,6 +233,7 @@ public actor SyncEngine {
             }
             return .success(report)
         } catch {
+            metrics.round(took: ContinuousClock.now - started, moved: progress ?? Report(), error: error, at: clock.now())
             let wait = backoff.fail(retryAfter: error.retryAfter, unit: clock.jitter())
             state = error.isOffline ? .offline : .backingOff
             if lastError != error.description || backoff.failures == 1 {

@@ -86,10 +86,13 @@ enum Hub {
 
     /// Starts relhub; `port` 0 lets it pick a free one (read back from its "ready" line).
     /// `settings`, if given, is written to `dir/relhub.toml` and passed as its config file.
+    /// With `database`, the feed is kept in that cluster's database rather than in SQLite.
     static func start(
-        dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil, settings: String? = nil
+        dir: TempDir, port: Int = 0, tokenFile: String, stateDir: String? = nil, settings: String? = nil,
+        database: PostgresCluster? = nil
     ) throws -> ServerProcess {
         var arguments = ["--listen", "127.0.0.1:\(port)", "--state-dir", stateDir ?? dir.file("hub"), "--token-file", tokenFile]
+        if let database { arguments += ["--database", database.url, "--database-password-file", database.passwordFile] }
         if let settings {
             let config = dir.file("relhub.toml")
             try settings.write(toFile: config, atomically: true, encoding: .utf8)

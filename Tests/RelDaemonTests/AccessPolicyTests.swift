@@ -35,7 +35,7 @@ import Testing
         let text = policy.refusal(for: peer(uid: 0x7fff_fff0, gid: 1))
         #expect(
             text
-                == "uid 2147483632 may only read status: reading or changing records needs root or membership of group reld; an admin can add that user to group reld (usermod -aG reld USER), then log in again"
+                == "uid 2147483632 may only read status and metrics: reading or changing records needs root or membership of group reld; an admin can add that user to group reld (usermod -aG reld USER), then log in again"
         )
         #expect(
             policy.refusal(for: peer(uid: 65534, gid: 65534)).hasPrefix(

@@ -50,10 +50,11 @@ func withControlAPI<T: Sendable>(
     var logger = Logger(label: "reld-routes-test")
     logger.logLevel = .critical
     let database = try AppDatabase(path: dir.path + "/reld.sqlite")
-    let sync = feed.map { Daemon.syncEngine(database: database, feed: $0, logger: logger) }
+    let metrics = DaemonMetrics()
+    let sync = feed.map { Daemon.syncEngine(database: database, feed: $0, logger: logger, metrics: metrics.sync) }
     // The engine's loop owns its HTTP client, which must be shut down: run it, stop it after.
     let loop = sync.map { engine in Task { await engine.run() } }
-    var api = ControlAPI(database: database, config: config, startedAt: Date(), sync: sync)
+    var api = ControlAPI(database: database, config: config, startedAt: Date(), sync: sync, metrics: metrics)
     if let credentials = peer.credentials { api.peerCredentials = { _ in credentials } }
     let app = Daemon.application(api, logger: logger)
     let result: Result<T, any Error>

@@ -14,7 +14,7 @@ enum FeedToken {
     static let b = "token-b-0123456789abcdef"
 }
 
-/// Serves relhub's application (``Hub/application(database:config:tokens:logger:onServerRunning:)``,
+/// Serves relhub's application (``Hub/application(store:config:tokens:logger:onServerRunning:)``,
 /// the one `relhub` runs) over a fresh store in a temporary directory, removed afterwards.
 /// `.router` sends requests straight to the router; `.live` serves it over loopback TCP with
 /// relhub's HTTP shell.
@@ -31,7 +31,7 @@ func withFeed<T: Sendable>(
     var logger = Logger(label: "relhub-routes-test")
     logger.logLevel = .critical
     let database = try AppDatabase(path: dir.path + "/relhub.sqlite")
-    let app = Hub.application(database: database, config: config, tokens: [FeedToken.a, FeedToken.b], logger: logger)
+    let app = Hub.application(store: database, config: config, tokens: [FeedToken.a, FeedToken.b], logger: logger)
     let result: Result<T, any Error>
     do {
         result = .success(try await app.test(setup) { client in try await body(client, database) })

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RelStorePostgres
 import Testing
 
 @testable import RelHub
@@ -9,14 +10,23 @@ import Testing
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/relhub.toml")
         let text = try String(contentsOf: url, encoding: .utf8)
-        let keys = text.split(separator: "\n").filter { $0.hasPrefix("# ") && $0.contains(" = ") }.map { String($0.dropFirst(2)) }
+        // Every key, and the table header before the keys of [storage], commented out.
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("# ") && ($0.contains(" = ") || $0 == "# [storage]") }
+            .map { String($0.dropFirst(2)) }
         #expect(
-            Set(keys.compactMap { $0.split(separator: " ").first.map(String.init) }) == Set(HubConfigFile.keys),
+            Set(keys.compactMap { $0.split(separator: " ").first.map(String.init) }.filter { !$0.hasPrefix("[") })
+                == Set(HubConfigFile.keys + HubConfigFile.storageKeys),
             "every key appears, commented out")
+        #expect(
+            keys.last(where: { $0.hasPrefix("[") }) == "[storage]" && keys.firstIndex(of: "[storage]") == keys.count - 4,
+            "[storage] comes last, with its three keys")
         var config = HubConfig.defaults(environment: ["HOME": "/root", "STATE_DIRECTORY": "/var/lib/relhub"])
         var expected = config
         try HubConfigFile.apply(text: keys.joined(separator: "\n"), path: url.path, to: &config)
         expected.tokenFile = config.tokenFile  // an example path: there is no default
+        // So is the database: without one, the feed stays in SQLite.
+        expected.database = try PostgresLocation(url: "postgres://relhub@db.example.org/relhub?sslmode=verify-full")
+        expected.databasePasswordFile = "/etc/relhub/database-password"
         // Example URLs: they have no default either.
         expected.jsonFeedInfo.homePageURL = config.jsonFeedInfo.homePageURL
         expected.jsonFeedInfo.feedURL = config.jsonFeedInfo.feedURL

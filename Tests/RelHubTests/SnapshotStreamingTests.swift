@@ -23,7 +23,7 @@ import Testing
         let router = Router()
         router.middlewares.add(HubErrorMiddleware())
         router.middlewares.add(GzipMiddleware(maxBytes: 1 << 20))
-        FeedAPI(database: database, config: HubConfig(stateDirectory: dir.path)).register(on: router)
+        FeedAPI(store: database, config: HubConfig(stateDirectory: dir.path), metrics: HubMetrics()).register(on: router)
         try await Application(router: router).test(.live) { client in try await body(database, client) }
         try await database.close()
     }

@@ -17,7 +17,7 @@ struct Replica {
     var node: String { database.nodeID }
 
     init(
-        _ name: String, hub: FakeHub, token: String? = nil, clock: SyncClock = .system,
+        _ name: String, hub: FakeHub, token: String? = nil, clock: SyncClock = .system, metrics: SyncMetrics = SyncMetrics(),
         configure: (inout FeedSettings) throws -> Void = { _ in }
     ) throws {
         database = try AppDatabase(path: hub.directory.appendingPathComponent("\(name)-\(UUID().uuidString).sqlite").path)
@@ -26,7 +26,7 @@ struct Replica {
         log = LogCapture()
         engine = SyncEngine(
             database: database, settings: settings, feed: FakeFeed(hub: hub, token: token ?? "token-\(name)"),
-            logger: log.logger, clock: clock)
+            logger: log.logger, clock: clock, metrics: metrics)
     }
 
     /// Writes events with these ids; returns how many changes they logged.

@@ -217,7 +217,11 @@ def check_answer(a, expected_status, label):
         if media is not None and a.method != "HEAD":
             if ctype.split(";")[0].strip() not in content:
                 problems.append(f"Content-Type is {ctype!r}, not {' or '.join(content)}")
-            if a.json_error is not None or not a.raw:
+            if ctype.split(";")[0].strip() == "text/plain":
+                # Prometheus text: its format is checked by Tests/contract/check-metrics.py.
+                if not a.raw:
+                    problems.append("body is empty")
+            elif a.json_error is not None or not a.raw:
                 problems.append(f"body is not JSON: {a.json_error or 'empty'}: {a.raw[:200]!r}")
             else:
                 problems += schema_errors(media["schema"], a.json)
@@ -336,6 +340,11 @@ def run_checks(seed):
     a = request("GET", "/v1/status", 200, "(seeded)")
     check(a.json and a.json["records"] == {"event": events, "agreement": agreements, "deleted": 0},
           f"status counts {events} events and {agreements} agreements", a.raw)
+    a = request("GET", "/metrics", 200, "(seeded)")
+    check(f'reld_records{{kind="event"}} {float(events)}' in a.raw.decode("utf-8", "replace").splitlines(),
+          f"metrics count {events} events", a.raw[:600])
+    check((a.header("Content-Type") or "").startswith("text/plain; version=0.0.4"),
+          "metrics are Prometheus text format 0.0.4", a.header("Content-Type"))
 
     # -- create, with the spec's own request examples
     create_op = SPEC["paths"]["/v1/records"]["post"]
