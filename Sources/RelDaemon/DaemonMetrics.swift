@@ -7,8 +7,9 @@ import RelSync
 /// reld's metrics, served as Prometheus text at `GET /metrics` on the control socket.
 ///
 /// Counters and timers count as things happen (requests, sync rounds); the store's gauges
-/// (records, pending changes, open conflicts, file size) are read when scraped, from counts
-/// the store keeps, so a scrape costs the same whatever the size of the ledger.
+/// (records, pending changes, open conflicts, file size) are read when scraped: records and
+/// pending changes from counts the store keeps, whatever the size of the ledger, and open
+/// conflicts by counting them (they are few).
 struct DaemonMetrics: Sendable {
     let registry = MetricsRegistry(catalog: DaemonMetrics.catalog)
     /// What the sync engine counts, into the same registry.

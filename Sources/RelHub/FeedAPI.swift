@@ -181,9 +181,10 @@ struct FeedAPI: Sendable {
         ).response(headers: headers)
     }
 
-    /// `GET /metrics`: Prometheus text, with the head read now.
+    /// `GET /metrics`: Prometheus text, with the head read now. Served while the store does
+    /// not answer too (`relhub_store_up` 0), since that is when an operator looks.
     func scrapeMetrics() async throws -> Response {
-        let head = try await metrics.store(.head) { try await store.feedHead() }
+        let head = try? await metrics.store(.head) { try await store.feedHead() }
         return MetricsRegistry.response(metrics.scrape(head: head))
     }
 

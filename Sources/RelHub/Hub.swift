@@ -68,7 +68,8 @@ public struct Hub: Sendable {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let upgrade = StartTimeoutExtension(notifier: notifier)
-            let store = try await PostgresFeedStore.open(client: client, location: location.description, logger: logger)
+            let store = try await PostgresFeedStore.open(
+                client: client, location: location.description, snapshotIdleSeconds: config.limits.idleTimeoutSeconds + 60, logger: logger)
             upgrade.stop()
             logger.info("database open", metadata: ["database": "\(location)", "feed_id": "\(store.feedID)"])
             try await serve(store, notifier: notifier, storeIsLocal: false)

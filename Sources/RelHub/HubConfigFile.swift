@@ -64,7 +64,10 @@ public enum HubConfigFile {
                 let url = try entry.string("must be a postgres:// URL in quotes")
                 do throws(HubConfigError) { try config.setDatabase(url) } catch { throw entry.fail(error.description) }
             case "password_file": config.databasePasswordFile = try entry.absolutePath()
-            case "max_connections": config.databaseMaxConnections = try entry.int(in: 2...1000, "must be a whole number, 2 to 1000")
+            case "max_connections":
+                // Snapshots each hold one while they stream; pushes, pages and health need some left.
+                let least = FeedAPI.snapshotSlots + 2
+                config.databaseMaxConnections = try entry.int(in: least...1000, "must be a whole number, \(least) to 1000")
             default: throw entry.unknownKey()
             }
         }

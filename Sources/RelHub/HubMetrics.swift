@@ -23,7 +23,7 @@ struct HubMetrics: Sendable {
         case page
         /// Checking and merging a pushed batch, all in one transaction.
         case push
-        /// Opening a snapshot's read view and its first chunk.
+        /// Opening a snapshot's read view.
         case snapshot
         /// The JSON Feed document's items.
         case jsonFeed = "json_feed"
@@ -37,6 +37,7 @@ struct HubMetrics: Sendable {
             "relhub_active_nodes": "Nodes that pushed or pulled in the last 10 minutes (at most \(ActiveNodes.capacity) are told apart).",
             "relhub_store_duration_seconds": "Time the store took, by operation.",
             "relhub_build_info": "Always 1; the version label says which relhub is running.",
+            "relhub_store_up": "1 if the store answered this scrape, else 0 (relhub_changes then keeps its last value).",
         ]) { a, _ in a })
 
     /// Times `body`, a call to the store, under `operation`.
@@ -57,12 +58,14 @@ struct HubMetrics: Sendable {
         Counter(label: "relhub_conflicts_total", factory: factory).increment(by: conflicts)
     }
 
-    /// The exposition, with the gauges read now; `head` is the feed's.
-    func scrape(head: Int64) -> [UInt8] {
+    /// The exposition, with the gauges read now; `head` is the feed's, `nil` when the store did
+    /// not answer.
+    func scrape(head: Int64?) -> [UInt8] {
         let factory = registry.factory
         // Made here too, so that they read 0 before the first push rather than being absent.
         pushed(accepted: 0, duplicates: 0, conflicts: 0)
-        Gauge(label: "relhub_changes", factory: factory).record(head)
+        if let head { Gauge(label: "relhub_changes", factory: factory).record(head) }
+        Gauge(label: "relhub_store_up", factory: factory).record(head == nil ? 0 : 1)
         Gauge(label: "relhub_active_nodes", factory: factory).record(activeNodes.count())
         Gauge(label: "relhub_build_info", dimensions: [("version", RelVersion.current)], factory: factory).record(1)
         return registry.exposition()
@@ -75,24 +78,28 @@ struct HubMetrics: Sendable {
 final class ActiveNodes: Sendable {
     static let capacity = 10_000
     static let window = Duration.seconds(600)
-    private let seen = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let seen = Mutex<(nodes: [String: ContinuousClock.Instant], expired: ContinuousClock.Instant?)>(([:], nil))
 
     /// Notes that `node` pushed or pulled now.
     func saw(_ node: String, at now: ContinuousClock.Instant = .now) {
         seen.withLock { seen in
-            if seen[node] == nil, seen.count >= Self.capacity {
-                Self.expire(&seen, at: now)
-                guard seen.count < Self.capacity else { return }
+            if seen.nodes[node] == nil, seen.nodes.count >= Self.capacity {
+                // Full: look for expired ids at most once a second, so that a stream of new ids
+                // costs a lookup each, not a pass over the set each.
+                guard seen.expired.map({ now - $0 >= .seconds(1) }) ?? true else { return }
+                seen.expired = now
+                Self.expire(&seen.nodes, at: now)
+                guard seen.nodes.count < Self.capacity else { return }
             }
-            seen[node] = now
+            seen.nodes[node] = now
         }
     }
 
     /// Nodes seen within the window before `now`.
     func count(at now: ContinuousClock.Instant = .now) -> Int {
         seen.withLock { seen in
-            Self.expire(&seen, at: now)
-            return seen.count
+            Self.expire(&seen.nodes, at: now)
+            return seen.nodes.count
         }
     }
 

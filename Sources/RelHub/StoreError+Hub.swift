@@ -31,7 +31,7 @@ extension StoreError {
             ". Each reld pushes only its own node id; if this is that node, it was given another token: see docs/sync-protocol.md, \"Node ownership\""
         case .sequenceGap(_, _, let expected): ". Push the node's changes in order, from \(expected)"
         case .sequenceExhausted: ". Export that node's records, and start its reld on a fresh state directory, then import them"
-        case .unavailable: "; nothing was written: try again after the time Retry-After says (replicas do so by themselves)"
+        case .unavailable: "; try again after the time Retry-After says (replicas do so by themselves; a push sent again is safe)"
         case .stateDirectory, .notFound, .deleted, .alreadyExists, .notInList, .badChange, .clockAhead,
             .noConflict, .ambiguousChoice, .badSearch:
             nil

@@ -79,7 +79,7 @@ public enum WireErrorCode: String, CaseIterable, Sendable {
     /// 422, relhub: a pushed change is stamped too far ahead of the hub's clock; nothing applied.
     case clockAhead = "clock_ahead"
     /// 503, relhub on PostgreSQL: the database cannot be reached or cannot take the request
-    /// now; nothing written (`Retry-After` says when to try again).
+    /// now (`Retry-After` says when to try again; a push sent again is safe).
     case storeUnavailable = "store_unavailable"
 
     // MARK: relctl's own (`relctl --json`, when relctl finds the fault itself)

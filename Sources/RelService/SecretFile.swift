@@ -36,9 +36,8 @@ public enum SecretFile {
         do { text = try PlainFile.readText(path) } catch {
             throw fault("cannot read it: \(error.words); check the path and that this user may read it")
         }
-        let password = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        // "\r\n" is one Character in Swift: splitting on newlines of any kind ends the line at it.
+        let password = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init)
         guard let password, !password.isEmpty else { throw fault("its first line is empty; put the password on it") }
         return password
     }

@@ -50,7 +50,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A full-text search query that cannot be read (an unclosed quote, a lone `AND`, ...).
     case badSearch(query: String, reason: String)
     /// The database server cannot be reached or cannot take the request now (relhub on
-    /// PostgreSQL: down, restarting, out of connections); nothing was written.
+    /// PostgreSQL: down, restarting, out of connections). A write cut off at its commit may
+    /// have been written all the same; doing it again is safe.
     case unavailable(reason: String)
 
     /// What happened, in storage terms; each server adds its own advice to it.

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import RelStore
+import Synchronization
 
 /// Turns what the PostgreSQL client threw into the store's errors, said in storage terms.
 ///
@@ -10,25 +11,56 @@ import RelStore
 /// retry is harmless (a change already logged is a duplicate).
 enum PostgresFailure {
     /// Runs `body`, giving up with ``StoreError/unavailable(reason:)`` after `deadline`: the
-    /// client's pool queues a request while it cannot connect, for up to a minute.
+    /// client's pool queues a request while it cannot connect, and a query on a connection whose
+    /// peer went silent waits until TCP gives up. The answer comes at the deadline; a body still
+    /// running then goes on in the background (postgres-nio cannot cancel a query in flight)
+    /// until the server's `statement_timeout` or the connection ends it.
     static func translating<T: Sendable>(
         within deadline: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StoreError.unavailable(reason: "the database did not answer within \(deadline.components.seconds) s")
-                }
-                return value
+        let race = Race<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation)
+            let timer = Task {
+                do { try await Task.sleep(for: deadline) } catch { return }  // the body answered first
+                let reason = "the database did not answer within \(deadline.components.seconds) s"
+                // A request still waiting for a connection gives its place in the queue up.
+                if race.finish(.failure(StoreError.unavailable(reason: reason))) { race.cancelWork() }
             }
-        } catch {
-            throw storeError(error)
+            race.run {
+                do { _ = race.finish(.success(try await body())) } catch { _ = race.finish(.failure(error)) }
+                timer.cancel()
+            }
+        }
+    }
+
+    /// A body and a deadline racing to answer one caller: the first to finish answers.
+    private final class Race<T: Sendable>: Sendable {
+        private let waiting = Mutex<CheckedContinuation<T, any Error>?>(nil)
+        private let work = Mutex<Task<Void, Never>?>(nil)
+
+        func start(_ continuation: CheckedContinuation<T, any Error>) {
+            waiting.withLock { $0 = continuation }
+        }
+
+        func run(_ body: @escaping @Sendable () async -> Void) {
+            work.withLock { $0 = Task { await body() } }
+        }
+
+        func cancelWork() {
+            work.withLock { $0?.cancel() }
+        }
+
+        /// Answers the caller with `result`, unless it was answered already; says whether it was this.
+        func finish(_ result: Result<T, any Error>) -> Bool {
+            guard
+                let continuation = waiting.withLock({ waiting in
+                    defer { waiting = nil }
+                    return waiting
+                })
+            else { return false }
+            continuation.resume(with: result.mapError { PostgresFailure.storeError($0) })
+            return true
         }
     }
 

@@ -15,6 +15,11 @@ extension PostgresFeedStore {
         let (client, logger, feedID) = (self.client, self.logger, self.feedID)
         return try await PostgresFailure.translating(within: Self.writeDeadline) {
             try await client.withTransaction(logger: logger) { connection in
+                // READ COMMITTED whatever the database's default: after the lock, each statement
+                // sees what committed before it. A push that stalls (its relhub's machine gone
+                // without closing the connection) lets the lock go within seconds, not minutes.
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: logger)
+                try await connection.query("SET LOCAL idle_in_transaction_session_timeout = '5s'", logger: logger)
                 // The feed's lock: pushes from every relhub take turns here (see the type's comment).
                 let head = try await Self.head(connection.query("SELECT head FROM feed_state WHERE id = 1 FOR UPDATE", logger: logger))
                 var tables = PostgresMergeTables(head: head)

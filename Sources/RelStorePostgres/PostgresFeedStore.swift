@@ -32,19 +32,27 @@ public final class PostgresFeedStore: Sendable {
     /// `lock_timeout`); one that gives up is rolled back, and the replica pushes it again.
     static let writeDeadline = Duration.seconds(15)
 
+    /// How long a snapshot's view may wait for its reader to take the next chunk.
+    let snapshotIdleSeconds: Int
+
     /// Opens the feed on `client` (whose `run()` must be running): brings the schema up to date
-    /// and reads, or creates, the feed id.
-    public static func open(client: PostgresClient, location: String, logger: Logger) async throws -> PostgresFeedStore {
+    /// and reads, or creates, the feed id. A snapshot's view lasts while its reader takes no
+    /// chunk for up to `snapshotIdleSeconds` (relhub's own stall timeout, plus a margin).
+    public static func open(
+        client: PostgresClient, location: String, snapshotIdleSeconds: Int = 120, logger: Logger
+    ) async throws -> PostgresFeedStore {
         let feedID = try await PostgresFailure.translating(within: .seconds(60)) {
             try await PostgresSchema.prepare(client, location: location, logger: logger)
         }
-        return PostgresFeedStore(client: client, feedID: feedID, location: location, logger: logger)
+        return PostgresFeedStore(
+            client: client, feedID: feedID, location: location, snapshotIdleSeconds: snapshotIdleSeconds, logger: logger)
     }
 
-    private init(client: PostgresClient, feedID: String, location: String, logger: Logger) {
+    private init(client: PostgresClient, feedID: String, location: String, snapshotIdleSeconds: Int, logger: Logger) {
         self.client = client
         self.feedID = feedID
         self.location = location
+        self.snapshotIdleSeconds = snapshotIdleSeconds
         self.logger = logger
     }
 
@@ -160,9 +168,10 @@ extension PostgresFeedStore {
     public func snapshotStream(hlc form: HLCForm = .integer, pageBytes: Int = SnapshotStream.defaultPageBytes) async throws
         -> PostgresSnapshotStream
     {
-        let (client, logger, feedID) = (self.client, self.logger, self.feedID)
+        let (client, logger, feedID, idle) = (self.client, self.logger, self.feedID, self.snapshotIdleSeconds)
         return try await PostgresFailure.translating(within: Self.readDeadline) {
-            try await PostgresSnapshotStream.open(client: client, feedID: feedID, form: form, pageBytes: pageBytes, logger: logger)
+            try await PostgresSnapshotStream.open(
+                client: client, feedID: feedID, form: form, pageBytes: pageBytes, idleSeconds: idle, logger: logger)
         }
     }
 }

@@ -42,7 +42,12 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads `url`; the error says what is wrong and how to write it.
     public init(url: String) throws(PostgresLocationError) {
-        func fail(_ reason: String) -> PostgresLocationError { PostgresLocationError(url: url, reason: reason) }
+        func fail(_ reason: String) -> PostgresLocationError { PostgresLocationError(url: Self.redacted(url), reason: reason) }
+        if Self.redacted(url) != url {
+            // Not even echoed: the error goes to the terminal and the journal.
+            throw PostgresLocationError(
+                url: nil, reason: "the database URL holds a password; put it in a file of its own (--database-password-file) instead")
+        }
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
             throw fail("not a URL; write postgres://USER@HOST/DATABASE")
         }
@@ -50,7 +55,6 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             throw fail("the scheme must be postgres://, not \(scheme)://")
         }
         if parts.password != nil {
-            // Not even echoed: the error goes to the terminal and the journal.
             throw PostgresLocationError(
                 url: nil, reason: "the database URL holds a password; put it in a file of its own (--database-password-file) instead")
         }
@@ -95,6 +99,19 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             throw fail("sslmode and sslrootcert are for TCP; a Unix socket is not encrypted")
         }
         description = url
+    }
+
+    /// `url` with any password taken out: whatever follows `user:` up to the last `@` (read on
+    /// the raw text, since a password with `#`, `/`, `?` or a space makes no valid URL; taking
+    /// too much out is safe), and libpq's `password=`.
+    static func redacted(_ url: String) -> String {
+        var text = url
+        if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@"),
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+        }
+        return text.replacing(/([?&]password=)[^&]*/, with: { "\($0.output.1)***" })
     }
 
     /// The query parameters a URL may carry.

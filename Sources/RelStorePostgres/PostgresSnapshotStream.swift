@@ -37,7 +37,7 @@ public final class PostgresSnapshotStream: Sendable {
 
     /// Opens a stream on `client`, clock values written in `form`.
     static func open(
-        client: PostgresClient, feedID: String, form: HLCForm, pageBytes: Int, logger: Logger
+        client: PostgresClient, feedID: String, form: HLCForm, pageBytes: Int, idleSeconds: Int, logger: Logger
     ) async throws -> PostgresSnapshotStream {
         let (stream, requests) = AsyncStream<Request>.makeStream()
         let opened = AsyncThrowingStream<Int64, any Error>.makeStream()
@@ -45,6 +45,10 @@ public final class PostgresSnapshotStream: Sendable {
             do {
                 try await client.withTransaction(logger: logger) { connection in
                     try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                    // The view waits while its reader takes a chunk: as long as relhub lets a reader stall.
+                    try await connection.query(
+                        PostgresQuery(unsafeSQL: "SET LOCAL idle_in_transaction_session_timeout = '\(max(1, idleSeconds))s'"),
+                        logger: logger)
                     let head = try await PostgresFeedStore.head(
                         connection.query("SELECT head FROM feed_state WHERE id = 1", logger: logger))
                     opened.continuation.yield(head)
@@ -71,6 +75,7 @@ public final class PostgresSnapshotStream: Sendable {
             throw StoreError.internal(reason: "the snapshot's view did not open")
         } catch {
             requests.finish()
+            worker.cancel()
             throw error
         }
     }

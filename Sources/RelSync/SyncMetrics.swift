@@ -48,8 +48,8 @@ public struct SyncMetrics: Sendable {
         "reld_sync_pulled_changes_total": "Changes pulled from the feed that were new here.",
         "reld_sync_pushed_changes_total": "Local changes the feed accepted.",
         "reld_sync_conflicts_total": "Conflicts opened by pulled changes.",
-        "reld_sync_pulled_bytes_total": "Bytes of JSON read from the feed, counted after gzip is undone.",
-        "reld_sync_pushed_bytes_total": "Bytes of JSON pushed to the feed, counted before gzip.",
+        "reld_sync_pulled_bytes_total": "Bytes of JSON of every feed answer read, counted after gzip is undone.",
+        "reld_sync_pushed_bytes_total": "Bytes of JSON of the pushes the feed answered, counted before gzip.",
         "reld_sync_last_success_timestamp_seconds": "When a sync round last succeeded, in seconds since 1970; 0 until one has.",
     ]
 
