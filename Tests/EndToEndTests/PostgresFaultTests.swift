@@ -23,6 +23,15 @@ struct PostgresFaultTests {
         return own.count == n && Set(own) == Set((1...n).map { "\(node)/\($0)" })
     }
 
+    /// What is wrong with `node`'s numbers in `changes`, briefly: how many, repeats, the first gap.
+    static func summary(_ changes: [String], node: String) -> Comment {
+        let numbers = changes.filter { $0.hasPrefix(node + "/") }.compactMap { Int($0.split(separator: "/").last ?? "") }
+        let distinct = Set(numbers)
+        let gap = (1...max(1, numbers.max() ?? 1)).first { !distinct.contains($0) }
+        return
+            "\(changes.count) changes, \(numbers.count) of the node's, \(numbers.count - distinct.count) repeated, first missing number: \(gap.map(String.init) ?? "none")"
+    }
+
     /// Waits (a bounded poll of `/v1/health`) until relhub reaches its database again.
     static func waitUntilServing(_ hub: String, token: String, timeout: TimeInterval = 90) throws {
         let deadline = Date().addingTimeInterval(timeout)
@@ -84,7 +93,7 @@ struct PostgresFaultTests {
             #expect(pending == 0)
             let changes = try Self.log(url, token: token)
             let written = changes.filter { $0.hasPrefix(id + "/") }.count
-            #expect(written > 0 && Self.whole(changes, node: id, count: written), "\(changes)")
+            #expect(written > 0 && Self.whole(changes, node: id, count: written), Self.summary(changes, node: id))
             #expect(hub.process.isRunning, "relhub outlived its database's restarts")
         }
     }
@@ -108,8 +117,6 @@ struct PostgresFaultTests {
                 extraArguments: ["--feed", urls[0], "--token-file", tokenFile, "--sync-interval", "3600"])
             #expect(try node.relctl("import", file).status == 0)
             let id = try Self.nodeID(node)
-            let total = (try parseJSON(node.relctl("--json", "status").stdout) as? [String: Any])?["pending_changes"] as? Int ?? 0
-            #expect(total >= 1500 * 3)
 
             // The push goes to the first relhub; it dies once part of it is in the feed.
             let sync = try spawn(Binaries.relctl, ["--socket", node.socket, "sync"], logFile: dir.file("sync.log"))
@@ -133,9 +140,11 @@ struct PostgresFaultTests {
             #expect(try node.relctl("sync").status == 0)
             let pending = (try parseJSON(node.relctl("--json", "status").stdout) as? [String: Any])?["pending_changes"] as? Int
             #expect(pending == 0)
+            // The node may have begun pushing on its own right after the import (a round follows
+            // local writes), so its count is read from the feed and checked whole.
             let changes = try Self.log(urls[2], token: token)
-            #expect(changes.count == total)
-            #expect(Self.whole(changes, node: id, count: total), "every number once, none skipped")
+            #expect(changes.count >= 1500 * 3, "\(changes.count) changes")
+            #expect(Self.whole(changes, node: id, count: changes.count), Self.summary(changes, node: id))
         }
     }
 }
