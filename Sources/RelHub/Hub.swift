@@ -63,7 +63,11 @@ public struct Hub: Sendable {
         configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters
         configuration.options.maximumConnections = config.databaseMaxConnections
         configuration.options.connectTimeout = .seconds(5)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool logs each failed connection attempt at info: every few seconds while the
+        // database is down. Requests that fail say so already (503, and the error log).
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import OrderedCollections
 import RelModel
 
 /// What applying a batch of changes from elsewhere did.
