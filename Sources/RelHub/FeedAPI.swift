@@ -71,7 +71,7 @@ struct FeedAPI: Sendable {
         let node = request.uri.queryParameters["exclude_node"]
         let upTo = request.uri.queryParameters["exclude_upto"]
         guard node != nil || upTo != nil else { return nil }
-        guard let node, let upTo else {
+        guard let node, upTo != nil else {
             throw HubError(.badRequest, .badRequest, "exclude_node and exclude_upto go together; give both or neither")
         }
         guard NodeID.isValid(String(node)) else {

@@ -48,6 +48,9 @@ public struct Hub: Sendable {
         let upgrade = StartTimeoutExtension(notifier: notifier)
         let database = try AppDatabase(path: stateDirectory.databasePath, upgrading: upgrade.announcing(to: logger))
         upgrade.stop()
+        if let location = try await database.movedTo() {
+            throw FeedMovedError(stateDirectory: config.stateDirectory, location: location)
+        }
         logger.info("database open", metadata: ["path": "\(database.path)", "feed_id": "\(database.nodeID)"])
         try await serve(database, notifier: notifier, storeIsLocal: true)
         try await database.close()
@@ -67,6 +70,10 @@ public struct Hub: Sendable {
         // database is down. Requests that fail say so already (503, and the error log).
         var background = logger
         background.logLevel = max(logger.logLevel, .warning)
+        // A refused password or a missing database is said at once, in PostgreSQL's words.
+        let probe = try await PostgresProbe.connect(
+            location, password: databasePassword, applicationName: "relhub", patience: .seconds(30), logger: logger)
+        try? await probe.close()
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

@@ -79,3 +79,17 @@ struct HubErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// A SQLite store whose feed `relhub migrate` moved to PostgreSQL: serving it would split the
+/// feed in two, with the same id and different changes.
+struct FeedMovedError: Error, CustomStringConvertible {
+    /// The state directory.
+    let stateDirectory: String
+    /// Where the feed lives now.
+    let location: String
+
+    var description: String {
+        "the feed in \(stateDirectory) was moved to \(location) by relhub migrate; start relhub with --database \(location) "
+            + "(or [storage] url) instead. The store here is kept as it was at the move, as a backup"
+    }
+}

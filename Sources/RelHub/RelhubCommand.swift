@@ -24,7 +24,8 @@ public struct RelhubCommand: AsyncParsableCommand {
             unusable token file named by --token-file); 78 for a bad config file (unreadable, bad \
             syntax, unknown key, bad value, unusable token file named in it or no token file at all).
             """,
-        version: RelVersion.current
+        version: RelVersion.current,
+        subcommands: [MigrateCommand.self]
     )
 
     @Option(name: .long, help: ArgumentHelp("Config file (TOML).", valueName: "file"))
@@ -45,14 +46,9 @@ public struct RelhubCommand: AsyncParsableCommand {
             "Keep the feed in PostgreSQL (postgres://USER@HOST/DATABASE) instead of SQLite in --state-dir.", valueName: "url"))
     var database: String?
 
-    @Option(
-        name: .customLong("database-password-file"),
-        help: ArgumentHelp("File whose first line is the database role's password.", valueName: "file"))
-    var databasePasswordFile: String?
-
-    @Option(
-        name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String?
+    @OptionGroup var shared: HubSharedOptions
+    var databasePasswordFile: String? { shared.databasePasswordFile }
+    var logLevel: String? { shared.logLevel }
 
     /// Creates the command (ArgumentParser fills it in).
     public init() {}
@@ -118,6 +114,12 @@ public struct RelhubCommand: AsyncParsableCommand {
                 metadata: ["store": "\(store)", "listen": "\(config.host):\(config.port)"])
             try await Hub(config: config, tokens: tokens, databasePassword: password, logger: logger).run()
         }
+    }
+
+    /// Whether the serving option `name` was given (``MigrateCommand`` refuses them).
+    func given(_ name: String) -> Bool {
+        let values = ["--config": config, "--listen": listen, "--state-dir": stateDir, "--token-file": tokenFile, "--database": database]
+        return (values[name] ?? nil) != nil
     }
 
     /// Where an unusable token file was named, when not by --token-file: the config file or

@@ -146,6 +146,27 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension PostgresLocation {
+    /// The configuration of one connection of its own (outside a client's pool), for checking
+    /// at start-up that the database can be reached and for `relhub migrate`.
+    public func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+        switch endpoint {
+        case .tcp(let host, let port):
+            var settings = TLSConfiguration.makeClientConfiguration()
+            if let rootCertificate { settings.trustRoots = .file(rootCertificate) }
+            let mode: PostgresConnection.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .prefer: mode = .prefer(try NIOSSLContext(configuration: settings))
+            case .require: mode = .require(try NIOSSLContext(configuration: settings))
+            }
+            return .init(host: host, port: port, username: user, password: password, database: database, tls: mode)
+        case .socket:
+            return .init(unixSocketPath: socketPath!, username: user, password: password, database: database)
+        }
+    }
+}
+
 /// A database URL that cannot be used, and why.
 public struct PostgresLocationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The URL, unless it held a password.

@@ -67,33 +67,46 @@ enum PostgresSchema {
     /// end up with the same id.
     static func prepare(_ client: PostgresClient, location: String, logger: Logger) async throws -> String {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('relhub.schema'))", logger: logger)
-            try await connection.query("CREATE SCHEMA IF NOT EXISTS relhub", logger: logger)
-            try await connection.query("SET LOCAL search_path = relhub", logger: logger)
-            try await connection.query(
-                "CREATE TABLE IF NOT EXISTS schema_steps (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                logger: logger)
-            var done: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM schema_steps", logger: logger).decode(Int.self) {
-                done.insert(version)
-            }
-            if let newest = done.max(), newest > steps.last!.version {
-                throw StoreError.newerSchema(path: location)
-            }
-            for step in steps where !done.contains(step.version) {
-                logger.info("upgrading the database", metadata: ["step": "\(step.version)"])
-                for statement in step.sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                try await connection.query("INSERT INTO schema_steps (version) VALUES (\(step.version))", logger: logger)
-            }
+            try await upgrade(connection, location: location, logger: logger)
             let fresh = UUID().uuidString.lowercased()
             try await connection.query(
                 "INSERT INTO meta (key, value) VALUES ('feed_id', \(fresh)) ON CONFLICT (key) DO NOTHING", logger: logger)
-            for try await id in try await connection.query("SELECT value FROM meta WHERE key = 'feed_id'", logger: logger).decode(
-                String.self)
-            {
-                return id
+            guard let id = try await feedID(connection, logger: logger) else {
+                throw StoreError.internal(reason: "the feed id was written and is not there")
             }
-            throw StoreError.internal(reason: "the feed id was written and is not there")
+            return id
         }
+    }
+
+    /// Creates or upgrades the schema in the transaction on `connection`, after taking the
+    /// schema's advisory lock, which the transaction holds until it ends; sets the
+    /// transaction's `search_path` to it.
+    static func upgrade(_ connection: PostgresConnection, location: String, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('relhub.schema'))", logger: logger)
+        try await connection.query("CREATE SCHEMA IF NOT EXISTS relhub", logger: logger)
+        try await connection.query("SET LOCAL search_path = relhub", logger: logger)
+        try await connection.query(
+            "CREATE TABLE IF NOT EXISTS schema_steps (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            logger: logger)
+        var done: Set<Int> = []
+        for try await version in try await connection.query("SELECT version FROM schema_steps", logger: logger).decode(Int.self) {
+            done.insert(version)
+        }
+        if let newest = done.max(), newest > steps.last!.version {
+            throw StoreError.newerSchema(path: location)
+        }
+        for step in steps where !done.contains(step.version) {
+            logger.info("upgrading the database", metadata: ["step": "\(step.version)"])
+            for statement in step.sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            try await connection.query("INSERT INTO schema_steps (version) VALUES (\(step.version))", logger: logger)
+        }
+    }
+
+    /// The feed's id, if one was made.
+    static func feedID(_ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        for try await id in try await connection.query("SELECT value FROM meta WHERE key = 'feed_id'", logger: logger).decode(String.self) {
+            return id
+        }
+        return nil
     }
 }

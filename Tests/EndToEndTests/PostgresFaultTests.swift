@@ -147,4 +147,32 @@ struct PostgresFaultTests {
             #expect(Self.whole(changes, node: id, count: changes.count), Self.summary(changes, node: id))
         }
     }
+
+    /// A database that refuses relhub (a wrong password, a database that does not exist) is
+    /// said at start, in PostgreSQL's words with the fix, and relhub exits 1 at once instead
+    /// of retrying a login that cannot succeed; the password is never echoed.
+    @Test func aDatabaseThatRefusesRelhubIsSaidAtStartAndRelhubExits() throws {
+        try withPostgresCluster { cluster in
+            let dir = try TempDir()
+            defer { dir.remove() }
+            let token = try Hub.makeToken(in: dir)
+            let wrong = dir.file("wrong-password")
+            try "not-the-password-4c1d\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+            chmod(wrong, 0o600)
+            let base = ["--listen", "127.0.0.1:0", "--state-dir", dir.file("unused"), "--token-file", token]
+            let started = Date()
+            let refused = try run(Binaries.relhub, base + ["--database", cluster.url, "--database-password-file", wrong], timeout: 30)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("PostgreSQL 28P01: password authentication failed"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("check the password in --database-password-file"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("not-the-password-4c1d"))
+            let noDatabase = cluster.url.replacingOccurrences(of: "/relhub?", with: "/nosuchdb?")
+            let missing = try run(
+                Binaries.relhub, base + ["--database", noDatabase, "--database-password-file", cluster.passwordFile], timeout: 30)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("database \"nosuchdb\" does not exist; create the database"), "\(missing.stderr)")
+            // Both within seconds, where waiting for the pool took a minute.
+            #expect(Date().timeIntervalSince(started) < 20)
+        }
+    }
 }

@@ -263,8 +263,227 @@ if in_sbx journalctl --no-pager -u reld -u relhub -o cat 2>/dev/null | grep -qF 
 else
   ok "the token never reaches the journal"
 fi
+
+# ---- relhub on PostgreSQL: the feed moved out of SQLite by relhub migrate ------------------------
+# As docs/scale-out.md has an administrator do it: Debian's own units run a PostgreSQL cluster in
+# the sandbox, a superuser makes a role and a database for relhub, `relhub migrate` moves the feed
+# (same id, same positions: reld keeps its cursor), and the shipped relhub.service, untouched, runs
+# on it with [storage] url in relhub.toml and the password as the credential database-password.
+# The sandbox has no network namespace of its own (boot-sandbox makes none), so the cluster
+# listens on this machine's loopback, on another port when something listens on its own already.
+PG_UNIT=''                                     # postgresql@VERSION-CLUSTER, once started here
+HUB_HARDENING=User,Group,ProtectSystem,ProtectHome,PrivateTmp,PrivateDevices,PrivateUsers,PrivateMounts,NoNewPrivileges,CapabilityBoundingSet,AmbientCapabilities,RestrictAddressFamilies,RestrictNamespaces,SystemCallFilter,MemoryDenyWriteExecute,UMask,WatchdogUSec,Restart,LimitNOFILE
+hub_health() { in_sbx curl -fsS http://127.0.0.1:8470/v1/health; }
+# sync_through_hub CHECK TITLE HEAD AGAIN: alice adds an event titled TITLE and syncs (check
+# CHECK), then relhub's head must have grown past HEAD. Sets SYNC_HEAD to the new head (not
+# printed: in a $(...) subshell the pass and fail counts would be lost).
+SYNC_HEAD=''
+sync_through_hub() {
+  check "$1" as alice bash -c "relctl add-event --title '$2' --category diplomatic >/dev/null && relctl sync"
+  SYNC_HEAD=$(hub_health 2>/dev/null | json_int head)
+  if [ -n "$SYNC_HEAD" ] && [ -n "$3" ] && [ "$SYNC_HEAD" -gt "$3" ]; then
+    ok "relhub's head grows$4 ($3 -> $SYNC_HEAD)"
+  else
+    not_ok "relhub's head grows$4 (was $3, now ${SYNC_HEAD:-unknown})"
+  fi
+}
+json_string() { grep -o "\"$1\":\"[^\"]*\"" | head -n1 | cut -d'"' -f4; }   # json_string KEY <JSON
+json_int() { grep -oE "\"$1\":[0-9]+" | head -n1 | cut -d: -f2; }           # json_int KEY <JSON
+hub_state() { echo "$(in_sbx systemctl is-active relhub) $(in_sbx systemctl show -p NRestarts relhub)"; }
+hub_says_database_down() { in_sbx systemctl show -P StatusText relhub | grep -q "database does not answer"; }
+health_code_503() { [ "$(in_sbx curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8470/v1/health)" = 503 ]; }
+hub_pinged_since() { [ "$(in_sbx systemctl show -P WatchdogTimestampMonotonic relhub)" != "$1" ]; }
+hub_journal() {
+  echo "# journal of relhub.service:"
+  in_sbx journalctl --no-pager -u relhub -o short-monotonic 2>&1 | tail -n 30 | diag
+}
+# run_as_relhub NAME PROPERTY... -- COMMAND...: runs COMMAND in the sandbox as user relhub, in a
+# transient oneshot service NAME with the given unit properties (a credential, say), as an
+# administrator would with systemd-run; prints its output and returns its exit status. Not
+# `systemd-run --wait --pipe`: that needs D-Bus, which the sandbox does not run (systemctl and a
+# plain systemd-run use PID 1's private socket).
+run_as_relhub() {
+  local name=$1 props=() out rc status; shift
+  while [ "$1" != -- ]; do props+=(-p "$1"); shift; done; shift
+  out=$(in_sbx systemd-run --quiet --unit="$name" --service-type=oneshot --uid=relhub --gid=relhub \
+          -p RemainAfterExit=yes -p StandardOutput=truncate:"/run/$name.out" "${props[@]}" "$@" </dev/null 2>&1); rc=$?
+  in_sbx cat "/run/$name.out" 2>/dev/null
+  status=$(in_sbx systemctl show -P ExecMainStatus "$name")
+  # A unit that never ran its command (a missing credential, say) shows status 0: systemd-run says why.
+  if [ "$rc" -ne 0 ] && [ "${status:-0}" -eq 0 ]; then printf '%s\n' "$out"; status=255; fi
+  in_sbx systemctl stop "$name" >/dev/null 2>&1; in_sbx systemctl reset-failed "$name" >/dev/null 2>&1
+  in_sbx rm -f "/run/$name.out"
+  return "$status"
+}
+pg_journal() {
+  echo "# journal of $PG_UNIT.service and the cluster's log:"
+  { in_sbx journalctl --no-pager -u "$PG_UNIT" -o short-monotonic; in_sbx bash -c 'tail -n 20 /var/log/postgresql/*.log'; } 2>&1 |
+    tail -n 40 | diag
+}
+
+relhub_on_postgres() {
+  local version cluster port url out rc before after id0 head0 id1 head1 head2 hardening wd pw migrated t0
+  local failed0=$failed                        # check does not fail itself: a step that others need compares counts
+  version=$(in_sbx bash -c 'ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n1')
+  if [ -z "$version" ] || ! in_sbx bash -c "[ -x /usr/lib/postgresql/$version/bin/postgres ] &&
+       [ -f /lib/systemd/system/postgresql@.service ] && getent passwd postgres &&
+       command -v pg_lsclusters && command -v pg_createcluster && command -v pg_isready && command -v psql" >/dev/null 2>&1; then
+    echo "# skipped: relhub on PostgreSQL: the postgresql package is not installed (server, pg_createcluster, psql, postgresql@.service)"
+    return 0
+  fi
+  # The machine's own cluster if it has one (its files are the overlay's copy: nothing reaches
+  # the host), else a new one, as the postgresql package's installation would have made.
+  cluster=$(in_sbx pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1 == v { print $2; exit }')
+  if [ -z "$cluster" ]; then
+    check "pg_createcluster $version main (this machine has no cluster)" in_sbx pg_createcluster "$version" main
+    [ "$failed" -eq "$failed0" ] || return 1
+    cluster=main
+  fi
+  port=$(in_sbx pg_lsclusters -h 2>/dev/null | awk -v v="$version" -v c="$cluster" '$1 == v && $2 == c { print $3 }')
+  if [ -z "$port" ]; then
+    not_ok "PostgreSQL $version has a cluster to run relhub on"; in_sbx pg_lsclusters 2>&1 | diag; return 1
+  fi
+  # The sandbox shares this machine's network: when the machine's own PostgreSQL (or anything)
+  # holds the port, the sandbox's copy of the cluster moves to a free one (its config file is
+  # the overlay's; the host's stays as it is).
+  if [ -n "$(in_sbx ss -Hltn "sport = :$port" 2>/dev/null)" ]; then
+    for p in $(seq 55432 55532); do
+      [ -z "$(in_sbx ss -Hltn "sport = :$p" 2>/dev/null)" ] && { port=$p; break; }
+    done
+    check "port taken on this machine: the sandbox's cluster moves to $port" \
+      in_sbx pg_conftool "$version" "$cluster" set port "$port"
+    [ "$failed" -eq "$failed0" ] || return 1
+  fi
+  PG_UNIT=postgresql@$version-$cluster
+  # /run/postgresql (sockets, the pid file the unit waits for) comes from postgresql-common's
+  # tmpfiles.d entry at boot, which the sandbox skips (no sysinit); then Debian's unit, as is.
+  # pg_ctlcluster waits for the server, but the unit ignores its exit status (ExecStart=-), so
+  # whether the server answers is asked separately, bounded.
+  if ! out=$(in_sbx bash -c "systemd-tmpfiles --create /usr/lib/tmpfiles.d/postgresql-common.conf &&
+                             systemctl start $PG_UNIT" 2>&1) ||
+     ! poll "$TIMEOUT" in_sbx pg_isready -q -h 127.0.0.1 -p "$port"; then
+    not_ok "systemctl start $PG_UNIT; pg_isready answers on 127.0.0.1:$port within ${TIMEOUT}s"
+    printf '%s\n' "$out" | diag; pg_journal; return 1
+  fi
+  ok "systemctl start $PG_UNIT (Debian's unit); pg_isready answers on 127.0.0.1:$port"
+  # The password goes to psql on standard input (an argument would show in ps), and into a file
+  # only root may read: relhub gets it as a credential, like its tokens. A role or database left
+  # in this machine's own cluster (its overlay copy) is dropped first.
+  check "role relhub (random password), database relhub owned by it; the password in /etc/relhub/database-password, root 0600" \
+    in_sbx bash -c 'set -e; cd /; umask 077
+      sql() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"; }
+      pw=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n")
+      printf "%s\n" "$pw" > /etc/relhub/database-password
+      sql -c "DROP DATABASE IF EXISTS relhub" -c "DROP ROLE IF EXISTS relhub"
+      printf "CREATE ROLE relhub LOGIN PASSWORD '\''%s'\'';\n" "$pw" | sql
+      sql -c "CREATE DATABASE relhub OWNER relhub"
+      [ "$(sql -tA -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '\''relhub'\''")" = relhub ]
+      [ "$(stat -c %a:%U:%G /etc/relhub/database-password)" = 600:root:root ]'
+  [ "$failed" -eq "$failed0" ] || return 1
+
+  # The SQLite relhub's feed, to compare with what it serves from PostgreSQL.
+  before=$(hub_health 2>&1)
+  id0=$(printf '%s' "$before" | json_string feed_id) head0=$(printf '%s' "$before" | json_int head)
+  if [ -z "$id0" ] || [ -z "$head0" ]; then
+    not_ok "relhub on SQLite tells its feed id and head on /v1/health"; printf '%s\n' "$before" | diag; return 1
+  fi
+  hardening=$(in_sbx systemctl show relhub -p "$HUB_HARDENING")
+  check "systemctl stop relhub (on SQLite), to move its feed" in_sbx systemctl stop relhub
+  url="postgres://relhub@127.0.0.1:$port/relhub?sslmode=disable"
+  # As user relhub, not root: /var/lib/relhub is relhub's, and relhub (like reld) refuses a state
+  # directory owned by another user than the one running it, root included; run as root, it would
+  # also leave root-owned files there. The password file is root's, so a transient service hands
+  # it over as a credential, as relhub.service does; relhub migrate reads it without an option.
+  migrated=$(run_as_relhub relhub-migrate LoadCredential=database-password:/etc/relhub/database-password -- \
+               /usr/local/bin/relhub migrate --from /var/lib/relhub --to "$url"); rc=$?
+  if [ "$rc" -eq 0 ] && printf '%s\n' "$migrated" | grep -q "^moved feed $id0 "; then
+    ok "relhub migrate (as user relhub) exits 0: $(printf '%s\n' "$migrated" | grep -m1 '^moved feed')"
+  else
+    not_ok "relhub migrate --from /var/lib/relhub --to $url exits 0 and says \"moved feed $id0\" (got exit $rc)"
+    printf '%s\n' "$migrated" | diag; return 1
+  fi
+  # The SQLite store stays as a backup of the feed: a relhub started on it by mistake must refuse
+  # (exit 1) rather than serve a second copy. TimeoutStartSec= ends one that would serve anyway.
+  out=$(run_as_relhub relhub-on-moved-store TimeoutStartSec=20 LoadCredential=feed-tokens:/etc/relhub/feed-tokens -- \
+          /usr/local/bin/relhub --state-dir /var/lib/relhub --listen 127.0.0.1:0); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s\n' "$out" | grep -q "was moved to"; then
+    ok "a relhub started on the moved SQLite store refuses to run (exit 1): $(printf '%s\n' "$out" | grep -m1 -o 'the feed in .* was moved to [^ ;]*')"
+  else
+    not_ok "a relhub started on the moved SQLite store refuses to run with exit 1 (got exit $rc)"; printf '%s\n' "$out" | diag
+  fi
+
+  check "relhub.toml names the database ([storage] url, 0644); a runtime drop-in hands over the credential database-password" \
+    in_sbx bash -c "printf '[storage]\nurl = \"%s\"\n' '$url' > /etc/relhub/relhub.toml && chmod 0644 /etc/relhub/relhub.toml &&
+      mkdir -p /run/systemd/system/relhub.service.d &&
+      printf '[Service]\nLoadCredential=database-password:/etc/relhub/database-password\n' > /run/systemd/system/relhub.service.d/60-database.conf &&
+      systemctl daemon-reload"
+  if ! out=$(in_sbx systemctl start relhub 2>&1); then
+    not_ok "systemctl start relhub, on PostgreSQL"; printf '%s\n' "$out" | diag; hub_journal; return 1
+  fi
+  ok "systemctl start relhub, on PostgreSQL"
+  expect "relhub is active" active in_sbx systemctl is-active relhub
+  expect "relhub's hardening is as before the move (the shipped unit, one drop-in for the credential)" \
+    "$hardening" in_sbx systemctl show relhub -p "$HUB_HARDENING"
+  expect "relhub.service's only drop-in is the credential's" \
+    "DropInPaths=/run/systemd/system/relhub.service.d/60-database.conf" in_sbx systemctl show relhub -p DropInPaths
+  check "relhub serves from PostgreSQL (journal: database open, $url)" in_sbx bash -c \
+    "journalctl --no-pager -u relhub -o cat | grep -F 'database open' | tail -n1 | grep -qF '$url'"
+  after=$(hub_health 2>&1)
+  id1=$(printf '%s' "$after" | json_string feed_id) head1=$(printf '%s' "$after" | json_int head)
+  if [ "$id1" = "$id0" ] && [ -n "$head1" ] && [ "$head1" -ge "$head0" ]; then
+    ok "the feed keeps its id ($id0) and its head ($head0 -> $head1), so reld keeps its cursor"
+  else
+    not_ok "the feed keeps its id and head (before: $id0, head $head0)"; printf '%s\n' "$after" | diag
+  fi
+  sync_through_hub "alice adds another record, and relctl sync exits 0 through relhub on PostgreSQL" \
+    "Sandbox visit, on PostgreSQL" "$head1" ""
+  head2=$SYNC_HEAD
+  # Every field of every entry, all units' (relhub's, PostgreSQL's, the transient migrate's), and
+  # what relhub migrate printed.
+  pw=$(in_sbx head -n1 /etc/relhub/database-password)
+  if [ -z "$pw" ] || { in_sbx journalctl --no-pager -o verbose 2>/dev/null; printf '%s\n' "$migrated"; } | grep -qF "$pw"; then
+    not_ok "the database password never reaches the journal (nor relhub migrate's output)"
+  else
+    ok "the database password never reaches the journal (nor relhub migrate's output)"
+  fi
+
+  # PostgreSQL gone under a running relhub: not relhub's to fix by restarting. It keeps running
+  # and pinging the watchdog, says so in its status (updated on the watchdog tick, every 15 s),
+  # answers 503, and reconnects by itself once the database is back.
+  check "systemctl stop $PG_UNIT, under a running relhub" in_sbx systemctl stop "$PG_UNIT"
+  if poll 40 hub_says_database_down; then
+    ok "relhub's status says the database does not answer: $(in_sbx systemctl show -P StatusText relhub)"
+  else
+    not_ok "relhub's status says the database does not answer within 40 s"; in_sbx systemctl show -p StatusText relhub 2>&1 | diag
+  fi
+  if poll 20 health_code_503; then ok "relhub answers 503 on /v1/health while the database is down"
+  else not_ok "relhub answers 503 on /v1/health within 20 s of the database going down"; fi
+  wd=$(in_sbx systemctl show -P WatchdogTimestampMonotonic relhub)
+  if poll 25 hub_pinged_since "$wd"; then ok "relhub keeps pinging the watchdog while the database is down"
+  else not_ok "relhub pinged the watchdog within 25 s while the database is down"; fi
+  expect "relhub stays active, no restarts, while the database is down" "active NRestarts=0" hub_state
+  if ! out=$(in_sbx systemctl start "$PG_UNIT" 2>&1) || ! poll "$TIMEOUT" in_sbx pg_isready -q -h 127.0.0.1 -p "$port"; then
+    not_ok "systemctl start $PG_UNIT again"; printf '%s\n' "$out" | diag; pg_journal; return 1
+  fi
+  ok "systemctl start $PG_UNIT again"
+  t0=$SECONDS
+  if poll "$TIMEOUT" hub_health; then
+    ok "relhub answers /v1/health again, $((SECONDS - t0)) s after the database's return (it reconnected by itself)"
+  else
+    not_ok "relhub answers /v1/health again within ${TIMEOUT}s of the database's return"; hub_journal
+  fi
+  sync_through_hub "alice adds a record, and relctl sync exits 0 again" "Sandbox visit, after the outage" "$head2" " again"
+  expect "relhub still active, still no restarts" "active NRestarts=0" hub_state
+}
+relhub_on_postgres
+
+# relhub first (on PostgreSQL, or on SQLite when that section was skipped), then the database.
 check "systemctl stop relhub" in_sbx systemctl stop relhub
 expect "relhub is inactive (not failed) after stop" inactive in_sbx systemctl is-active relhub
+if [ -n "$PG_UNIT" ]; then
+  check "systemctl stop $PG_UNIT" in_sbx systemctl stop "$PG_UNIT"
+  expect "$PG_UNIT is inactive (not failed) after stop" inactive in_sbx systemctl is-active "$PG_UNIT"
+fi
 
 # ---- stop ---------------------------------------------------------------------------------------
 # PID 1 logs a clean exit of a main process ("Main process exited, code=exited, status=0/SUCCESS")
