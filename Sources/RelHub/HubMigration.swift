@@ -38,14 +38,25 @@ struct HubMigration {
 
     /// Moves the feed; see the type's steps.
     func run() async throws -> Outcome {
-        let databasePath = stateDirectory + "/relhub.sqlite"
-        guard FileManager.default.fileExists(atPath: databasePath) else {
+        guard FileManager.default.fileExists(atPath: stateDirectory + "/relhub.sqlite") else {
             throw MigrateError.noStore(path: stateDirectory)
         }
         let directory = try StateDirectory(path: stateDirectory, name: "relhub")
-        let source = try AppDatabase(path: directory.databasePath)
         defer { withExtendedLifetime(directory) {} }
-        if let moved = try await source.movedTo(), moved != location.description {
+        let source = try AppDatabase(path: directory.databasePath)
+        do {
+            let outcome = try await move(source)
+            try await source.close()
+            return outcome
+        } catch {
+            try? await source.close()
+            throw error
+        }
+    }
+
+    private func move(_ source: AppDatabase) async throws -> Outcome {
+        let moved = try await source.movedTo()
+        if let moved, moved != location.description {
             throw MigrateError.movedElsewhere(path: stateDirectory, location: moved)
         }
         let head = try await source.headForMove()
@@ -54,21 +65,28 @@ struct HubMigration {
         let outcome: PostgresFeedImport.Outcome
         do {
             outcome = try await PostgresFeedImport.run(
-                from: source, feedID: source.nodeID, head: head, on: connection, location: location.description, logger: logger,
-                progress: { table, rows in if rows == 0 { say("copying \(table)") } })
+                from: source, feedID: source.nodeID, head: head, movedBefore: moved != nil, on: connection,
+                location: location.description, logger: logger, progress: { say("copying \($0)") })
             try await connection.close()
         } catch {
             try? await connection.close()
             throw error
         }
-        if case .alreadyThere(let there) = outcome, there > head {
-            // An earlier run moved it, and relhub has served it since: it has moved on.
-        } else {
-            say("comparing the feed as replicas read it from both stores")
-            try await compare(source)
+        // The copy is committed from here on: a failure must not read as "nothing happened".
+        do {
+            if case .alreadyThere(let there) = outcome, there > head {
+                // An earlier run moved it, and relhub has served it since: only its log up to
+                // the source's head was compared, in the copy's transaction.
+            } else {
+                say("comparing the feed as replicas read it from both stores")
+                try await compare(source)
+            }
+            try await source.markMoved(to: location.description)
+        } catch let error as MigrateError {
+            throw error
+        } catch {
+            throw MigrateError.unfinished(location: location.description, cause: (error as? StoreError)?.description ?? "\(error)")
         }
-        try await source.markMoved(to: location.description)
-        try await source.close()
         switch outcome {
         case .copied(let changes, let head): return .moved(feedID: source.nodeID, changes: changes, head: head)
         case .alreadyThere(let head): return .alreadyMoved(feedID: source.nodeID, head: head)
@@ -87,12 +105,12 @@ struct HubMigration {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let copy = try await PostgresFeedStore.open(client: client, location: location.description, logger: logger)
-            try await Self.compare(source, copy, upTo: try await source.feedHead())
+            try await Self.compare(source, copy)
         }
     }
 
-    /// Compares what `a` and `b` serve: each page from 0 up to `head`, then the snapshot.
-    static func compare(_ a: any FeedStore, _ b: any FeedStore, upTo head: Int64) async throws {
+    /// Compares what `a` and `b` serve: every page, then the snapshot.
+    static func compare(_ a: any FeedStore, _ b: any FeedStore) async throws {
         var since: Int64 = 0
         while true {
             let (pageA, pageB) = (
@@ -116,48 +134,6 @@ struct HubMigration {
             guard textA.unread.prefix(n) == textB.unread.prefix(n) else { throw MigrateError.differs(what: "the snapshot") }
             textA.unread.removeFirst(n)
             textB.unread.removeFirst(n)
-        }
-    }
-}
-
-/// A snapshot's text read a chunk at a time, compared as bytes: the two stores may cut their
-/// chunks at different places.
-private struct SnapshotReader {
-    let stream: any FeedSnapshotStream
-    var position: SnapshotStream.Position? = .start
-    /// What was read and not compared yet.
-    var unread: ArraySlice<UInt8> = []
-
-    init(_ stream: any FeedSnapshotStream) { self.stream = stream }
-
-    /// Reads the next chunk when all before it was compared; `unread` stays empty at the end.
-    mutating func fill() async throws {
-        while unread.isEmpty, let at = position {
-            let (text, next) = try await stream.chunk(at: at)
-            (unread, position) = (ArraySlice(text.utf8), next)
-        }
-    }
-}
-
-/// Why `relhub migrate` did not move the feed.
-enum MigrateError: Error, CustomStringConvertible {
-    /// No SQLite hub store in the directory.
-    case noStore(path: String)
-    /// The store was moved to another database before.
-    case movedElsewhere(path: String, location: String)
-    /// The copy, read back, differs from the source.
-    case differs(what: String)
-
-    var description: String {
-        switch self {
-        case .noStore(let path):
-            "--from \(path): no relhub store there (relhub.sqlite); give the state directory of the SQLite relhub to move"
-        case .movedElsewhere(let path, let location):
-            "the feed in \(path) was moved to \(location) already: it lives there now, and the store here is a backup "
-                + "of it as it was at the move"
-        case .differs(let what):
-            "the copy differs from the SQLite store in \(what); the SQLite store is unchanged and still serves the feed; "
-                + "drop the copy (DROP SCHEMA relhub CASCADE) and please report this"
         }
     }
 }

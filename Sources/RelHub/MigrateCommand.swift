@@ -21,7 +21,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
             Exit status: 0 when the feed was moved (or had been); 1 when it was not (relhub still \
             running on --from, the database unreachable or holding another feed, relhubs \
-            connected to it); 64 for a bad command line.
+            connected to it), or when the copy committed but could not be checked (run it again); \
+            64 for a bad command line.
             """
     )
 
@@ -50,18 +51,20 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = try PostgresLocation(url: to)
+        // As relhub itself: the option, else the systemd credential (`systemd-run -p LoadCredential=`).
+        let option = (shared.databasePasswordFile ?? hub.databasePasswordFile).map(DaemonCommand.absolute)
+        let credential = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"].map { $0 + "/database-password" }
         let password: String?
         do {
-            // As relhub itself: the option, else the systemd credential (`systemd-run -p LoadCredential=`).
-            let credential = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"].map { $0 + "/database-password" }
-            let file =
-                (shared.databasePasswordFile ?? hub.databasePasswordFile).map(DaemonCommand.absolute)
-                ?? credential.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            password = try file.map { try SecretFile.readPassword($0) }
+            password = try (option ?? credential.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
+                .map { try SecretFile.readPassword($0) }
         } catch {
-            throw DaemonCommand.refusedSettings("relhub migrate", "\(error)", optionFault: true)
+            // 64 for the option's file; a credential that cannot be read is not the command line's fault.
+            FileHandle.standardError.write(Data("relhub migrate: error: \(error)\n".utf8))
+            throw ExitCode(option != nil ? DaemonCommand.usageStatus : 1)
         }
-        let level = try (shared.logLevel ?? hub.logLevel).map { try DaemonCommand.logLevel($0) } ?? .warning
+        // notice: "waiting for the database" is worth seeing while nothing else is said.
+        let level = try (shared.logLevel ?? hub.logLevel).map { try DaemonCommand.logLevel($0) } ?? .notice
         let from = DaemonCommand.absolute(self.from)
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, journal: false) }
         let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("relhub migrate: \($0)\n".utf8)) }

@@ -37,10 +37,10 @@ extension AppDatabase {
         }
     }
 
-    /// The fingerprint of `table` (``FeedTable/fingerprintSQL(castSums:)``).
-    package func fingerprint(_ table: FeedTable) async throws -> [Int64] {
+    /// The fingerprint of `table` (``FeedTable/fingerprintSQL(postgres:upTo:)``).
+    package func fingerprint(_ table: FeedTable, upTo: Int64? = nil) async throws -> [Int64] {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: table.fingerprintSQL(castSums: false)) else { return [] }
+            guard let row = try Row.fetchOne(db, sql: table.fingerprintSQL(postgres: false, upTo: upTo)) else { return [] }
             return (0..<row.count).map { row[$0] as Int64 }
         }
     }
@@ -57,7 +57,7 @@ extension AppDatabase {
 
     /// Where the feed was moved by `relhub migrate`, if it was: a relhub refuses to serve a
     /// store whose feed lives on elsewhere, which would split the feed in two.
-    public func movedTo() async throws -> String? {
+    package func movedTo() async throws -> String? {
         try await read { db in try Self.meta(db, "moved_to") }
     }
 

@@ -31,15 +31,19 @@ package struct FeedTable: Sendable, Equatable {
     package var keyPositions: [Int] { key.map { columns.firstIndex(of: $0)! } }
 
     /// A query giving the table's fingerprint as one row of integers: its row count, then for
-    /// each column the sum of its integers modulo a prime, or of its texts' lengths in
-    /// characters. The same SQL runs on SQLite and PostgreSQL (`castSums` turns PostgreSQL's
-    /// `numeric` sums back into integers), so a copy can be checked against its source.
-    package func fingerprintSQL(castSums: Bool) -> String {
+    /// each column the sum of its integers modulo a prime, or of its texts' lengths in bytes
+    /// (UTF-8 in both stores, whatever a PostgreSQL database's own encoding counts as a
+    /// character). `postgres` picks that engine's spelling; `upTo` keeps only the changes up to
+    /// that position (for ``FeedTable/all``'s first table, whose key is `seq`).
+    package func fingerprintSQL(postgres: Bool, upTo: Int64? = nil) -> String {
         let sums = columns.map { column in
-            let term = integers.contains(column) ? "\(column) % 1000000007" : "length(\(column))"
-            return "coalesce(sum(\(term)), 0)" + (castSums ? "::bigint" : "")
+            let term =
+                integers.contains(column)
+                ? "\(column) % 1000000007" : postgres ? "octet_length(\(column))" : "length(CAST(\(column) AS BLOB))"
+            return "coalesce(sum(\(term)), 0)" + (postgres ? "::bigint" : "")
         }
-        return "SELECT count(*)\(castSums ? "::bigint" : ""), \(sums.joined(separator: ", ")) FROM \(name)"
+        let bound = upTo.map { " WHERE seq <= \($0)" } ?? ""
+        return "SELECT count(*)\(postgres ? "::bigint" : ""), \(sums.joined(separator: ", ")) FROM \(name)\(bound)"
     }
 }
 

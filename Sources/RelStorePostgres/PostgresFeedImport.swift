@@ -9,25 +9,29 @@ import RelStore
 ///
 /// The numbers stay what they were, so replicas keep their cursors: the feed they pull after
 /// the move is the one they pulled before, at the same positions.
-public enum PostgresFeedImport {
+package enum PostgresFeedImport {
     /// What the copy did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The feed was copied: this many changes, up to this head.
         case copied(changes: Int64, head: Int64)
-        /// The database holds this feed already (an earlier run committed), at this head.
+        /// The database holds this feed already (an earlier run committed), with the same
+        /// changes up to the source's head, and its own head at this position.
         case alreadyThere(head: Int64)
     }
 
-    /// How many rows are read from SQLite and sent at a time.
+    /// How many rows are read from SQLite at a time.
     static let chunkRows = 5_000
+    /// How many bytes of `COPY` text are sent at a time, at most (one row may take it over).
+    static let chunkBytes = 4 << 20
 
     /// Copies `source`'s feed, whose id is `feedID` and head `head`, into the database on
     /// `connection`, whose schema is created if needed. Refuses a database that holds another
-    /// feed or any change, and one that relhubs are connected to. `progress` hears each table's
-    /// name and the rows copied so far.
-    public static func run(
-        from source: AppDatabase, feedID: String, head: Int64, on connection: PostgresConnection, location: String,
-        logger: Logger, progress: @escaping @Sendable (String, Int64) -> Void = { _, _ in }
+    /// feed (even an empty one: a relhub made it, and may serve it under that id) and one that
+    /// relhubs are connected to. `movedBefore`: the source is marked as moved to this database,
+    /// which must then hold the feed. `progress` hears each table's name as its copy starts.
+    package static func run(
+        from source: AppDatabase, feedID: String, head: Int64, movedBefore: Bool, on connection: PostgresConnection,
+        location: String, logger: Logger, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Outcome {
         do {
             return try await connection.withTransaction(logger: logger) { connection in
@@ -39,25 +43,25 @@ public enum PostgresFeedImport {
                 let there = try await PostgresFeedStore.head(
                     connection.query("SELECT head FROM feed_state WHERE id = 1 FOR UPDATE", logger: logger))
                 let thereID = try await PostgresSchema.feedID(connection, logger: logger)
-                if thereID == feedID, there >= head { return .alreadyThere(head: there) }
+                if thereID == feedID {
+                    // An earlier run committed it; relhubs may have served it since, so only
+                    // the log up to the source's head must be the source's.
+                    guard there >= head else { throw PostgresImportError.behind(head: there, source: head) }
+                    try await compare(FeedTable.all[0], upTo: head, source: source, connection, logger)
+                    return .alreadyThere(head: there)
+                }
+                if movedBefore { throw PostgresImportError.movedFeedMissing(feedID: thereID) }
                 let others = try await count(
                     """
                     SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND application_name = 'relhub' AND pid <> pg_backend_pid()
                     """, connection, logger)
                 if others > 0 { throw PostgresImportError.relhubsConnected(count: others) }
-                var rows: Int64 = 0
+                if let thereID { throw PostgresImportError.notEmpty(feedID: thereID, head: there) }
+                try await connection.query("INSERT INTO meta (key, value) VALUES ('feed_id', \(feedID))", logger: logger)
                 for table in FeedTable.all {
-                    rows += try await count("SELECT count(*) FROM \(table.name)", connection, logger)
-                }
-                if there > 0 || rows > 0 {
-                    throw PostgresImportError.notEmpty(feedID: thereID ?? "none", head: there, rows: rows)
-                }
-                try await connection.query(
-                    "INSERT INTO meta (key, value) VALUES ('feed_id', \(feedID)) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                    logger: logger)
-                for table in FeedTable.all {
-                    try await copy(table, from: source, to: connection, logger: logger, progress: progress)
+                    progress(table.name)
+                    try await copy(table, from: source, to: connection, logger: logger)
                     try await compare(table, source: source, connection, logger)
                 }
                 try await connection.query("UPDATE feed_state SET head = \(head) WHERE id = 1", logger: logger)
@@ -71,36 +75,40 @@ public enum PostgresFeedImport {
     }
 
     /// Streams `table` from SQLite into a `COPY … FROM STDIN`, a chunk at a time.
-    private static func copy(
-        _ table: FeedTable, from source: AppDatabase, to connection: PostgresConnection, logger: Logger,
-        progress: @escaping @Sendable (String, Int64) -> Void
-    ) async throws {
+    private static func copy(_ table: FeedTable, from source: AppDatabase, to connection: PostgresConnection, logger: Logger) async throws {
         var copied: Int64 = 0
-        progress(table.name, 0)
         try await connection.copyFrom(table: table.name, columns: table.columns, logger: logger) { writer in
             var after: [FeedCell]? = nil
+            var text = ""
             while true {
                 let rows = try await source.feedRows(table, after: after, limit: chunkRows)
                 guard let last = rows.last else { break }
-                var text = ""
-                for row in rows { CopyText.append(row, to: &text) }
-                try await writer.write(ByteBuffer(string: text))
+                for row in rows {
+                    CopyText.append(row, to: &text)
+                    if text.utf8.count >= chunkBytes {
+                        try await writer.write(ByteBuffer(string: text))
+                        text = ""
+                    }
+                }
                 after = table.keyPositions.map { last[$0] }
                 copied += Int64(rows.count)
-                progress(table.name, copied)
+                logger.debug("copied rows", metadata: ["table": "\(table.name)", "rows": "\(copied)"])
             }
+            if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
         }
     }
 
-    /// Checks that the copy of `table` has the source's fingerprint: its row count, and the
-    /// sums of its numbers and text lengths.
-    private static func compare(_ table: FeedTable, source: AppDatabase, _ connection: PostgresConnection, _ logger: Logger)
-        async throws
-    {
-        let expected = try await source.fingerprint(table)
+    /// Checks that the copy of `table` (its changes up to `upTo`) has the source's fingerprint:
+    /// its row count, and the sums of its numbers and text lengths.
+    private static func compare(
+        _ table: FeedTable, upTo: Int64? = nil, source: AppDatabase, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        let expected = try await source.fingerprint(table, upTo: upTo)
         var got: [Int64] = []
-        let row = try await connection.query(PostgresQuery(unsafeSQL: table.fingerprintSQL(castSums: true)), logger: logger)
-        for try await cells in row { got = try cells.map { try $0.decode(Int64.self) } }
+        let sql = table.fingerprintSQL(postgres: true, upTo: upTo)
+        for try await cells in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+            got = try cells.map { try $0.decode(Int64.self) }
+        }
         if got != expected {
             throw PostgresImportError.mismatch(table: table.name, expected: expected, got: got)
         }
@@ -112,9 +120,10 @@ public enum PostgresFeedImport {
     }
 }
 
-/// The text form of `COPY`: tab between columns, a newline after each row, and a backslash
-/// escape for the four characters that would break that.
+/// The text form of `COPY`: a tab between columns, a newline after each row, and a backslash
+/// escape for the four characters that would break that (so `\.` and `\N` cannot appear).
 enum CopyText {
+    /// Appends `row` as one line of `COPY` text.
     static func append(_ row: [FeedCell], to text: inout String) {
         for (index, cell) in row.enumerated() {
             if index > 0 { text.append("\t") }
@@ -133,29 +142,5 @@ enum CopyText {
             }
         }
         text.append("\n")
-    }
-}
-
-/// Why a feed was not copied into PostgreSQL.
-public enum PostgresImportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The database holds a feed already, with changes or nodes.
-    case notEmpty(feedID: String, head: Int64, rows: Int64)
-    /// relhubs are connected to the database, and would serve the copy as it is made.
-    case relhubsConnected(count: Int64)
-    /// A table's copy differs from its source: nothing was committed.
-    case mismatch(table: String, expected: [Int64], got: [Int64])
-
-    /// What is wrong and what to do.
-    public var description: String {
-        switch self {
-        case .notEmpty(let feedID, let head, let rows):
-            "the database holds another feed (id \(feedID), head \(head), \(rows) rows); "
-                + "copy into an empty database, or drop its schema first (DROP SCHEMA relhub CASCADE) if that feed is not needed"
-        case .relhubsConnected(let count):
-            "relhub is using the database (\(count) connection\(count == 1 ? "" : "s")); stop every relhub that serves it, then migrate"
-        case .mismatch(let table, let expected, let got):
-            "the copy of table \(table) differs from the SQLite store (count and sums \(expected) there, \(got) here); "
-                + "nothing was committed; please report this"
-        }
     }
 }

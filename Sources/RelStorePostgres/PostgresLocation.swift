@@ -149,7 +149,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 extension PostgresLocation {
     /// The configuration of one connection of its own (outside a client's pool), for checking
     /// at start-up that the database can be reached and for `relhub migrate`.
-    public func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+    package func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
         switch endpoint {
         case .tcp(let host, let port):
             var settings = TLSConfiguration.makeClientConfiguration()

@@ -125,6 +125,13 @@ struct MigrateEndToEndTests {
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout.contains("was moved to \(cluster.url) already"), "\(again.stdout)")
             hub.stop()
+
+            // The database loses the feed (dropped, or restored from before the move): the old
+            // store, behind what replicas saw, is not copied back under the same id.
+            _ = try cluster.psql("DROP SCHEMA relhub CASCADE")
+            let lost = try migrate(hubState, cluster)
+            #expect(lost.status == 1)
+            #expect(lost.stderr.contains("which no longer holds its feed"), "\(lost.stderr)")
         }
     }
 
@@ -147,22 +154,28 @@ struct MigrateEndToEndTests {
             }
             hub.stop()
 
-            // Ctrl-C as soon as the changes start to be copied.
+            // Ctrl-C once the first rows of the changes are copied, before the copy commits.
             let log = dir.file("migrate.log")
             let process = try spawn(
                 Binaries.relhub,
-                ["migrate", "--from", hubState, "--to", cluster.url, "--database-password-file", cluster.passwordFile],
+                [
+                    "migrate", "--from", hubState, "--to", cluster.url, "--database-password-file", cluster.passwordFile,
+                    "--log-level", "debug",
+                ],
                 logFile: log)
+            let said = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
             let deadline = Date().addingTimeInterval(60)
-            while process.isRunning, Date() < deadline,
-                !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("copying changes")
-            {
+            while process.isRunning, Date() < deadline, !(said().contains("copied rows") && said().contains("table=changes")) {
                 usleep(1_000)
             }
-            kill(process.processIdentifier, SIGINT)
+            if process.isRunning { kill(process.processIdentifier, SIGINT) }
+            let exitDeadline = Date().addingTimeInterval(30)
+            while process.isRunning, Date() < exitDeadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            try #require(!said.contains("moved feed"), "the copy finished before it could be cut off:\n\(said)")
+            try #require(said().contains("copied rows"), "the copy never started:\n\(said())")
+            try #require(!said().contains("comparing"), "the copy committed before it could be cut off:\n\(said())")
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
             let left = try cluster.psql(
                 "SELECT count(*) FROM pg_namespace WHERE nspname = 'relhub'", asSuperuser: true
             ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -193,6 +206,11 @@ struct MigrateEndToEndTests {
             #expect(missing.stderr.contains("--from \(dir.file("nowhere")): no relhub store there"), "\(missing.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.file("nowhere")))
 
+            // No password where the role needs one: said at once, with where to give it.
+            let noPassword = try run(Binaries.relhub, ["migrate", "--from", hubState, "--to", cluster.url])
+            #expect(noPassword.status == 1)
+            #expect(noPassword.stderr.contains("the server asks for a password, and none was given"), "\(noPassword.stderr)")
+
             // A bad URL, and a password in it, are refused before anything is read.
             let badURL = try migrate(hubState, cluster, url: "mysql://relhub@localhost/relhub")
             #expect(badURL.status == 64)
@@ -209,6 +227,14 @@ struct MigrateEndToEndTests {
             #expect(serving.status == 1)
             #expect(serving.stderr.contains("relhub is using the database ("), "\(serving.stderr)")
             other.stop()
+            // Its connections end with it, but PostgreSQL may list them a moment longer.
+            let gone = Date().addingTimeInterval(30)
+            while Date() < gone,
+                try cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'relhub'", asSuperuser: true)
+                    .stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "0"
+            {
+                usleep(20_000)
+            }
             let inUse = try migrate(hubState, cluster)
             #expect(inUse.status == 1)
             #expect(inUse.stderr.contains("the database holds another feed"), "\(inUse.stderr)")

@@ -164,7 +164,7 @@ struct PostgresFaultTests {
             let refused = try run(Binaries.relhub, base + ["--database", cluster.url, "--database-password-file", wrong], timeout: 30)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("PostgreSQL 28P01: password authentication failed"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("check the password in --database-password-file"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("check the role's password (--database-password-file"), "\(refused.stderr)")
             #expect(!refused.stderr.contains("not-the-password-4c1d"))
             let noDatabase = cluster.url.replacingOccurrences(of: "/relhub?", with: "/nosuchdb?")
             let missing = try run(
