@@ -63,7 +63,7 @@ public struct Hub: Sendable {
     private func runOnPostgres(_ location: PostgresLocation) async throws {
         let notifier = SystemdNotifier()
         var configuration = try location.configuration(password: databasePassword)
-        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters
+        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters()
         configuration.options.maximumConnections = config.databaseMaxConnections
         configuration.options.connectTimeout = .seconds(5)
         // The pool logs each failed connection attempt at info: every few seconds while the

@@ -96,9 +96,7 @@ struct HubMigration {
     /// Reads every page of the feed and its snapshot from both stores and compares them.
     private func compare(_ source: AppDatabase) async throws {
         var configuration = try location.configuration(password: password)
-        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters.map {
-            $0.0 == "application_name" ? ($0.0, "relhub migrate") : $0
-        }
+        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters(applicationName: "relhub migrate")
         configuration.options.maximumConnections = 2
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -44,7 +44,7 @@ struct MigrateCommand: AsyncParsableCommand {
             ["--from": from, "--to": to],
             files: ["--from", "--database-password-file"])
         do { _ = try PostgresLocation(url: to) } catch { throw ValidationError("--to: \(error.description)") }
-        for option in ["--config", "--listen", "--state-dir", "--token-file", "--database"] where hub.given(option) {
+        for (option, value) in hub.servingOptions where value != nil {
             throw ValidationError("\(option) is an option of relhub itself, not of relhub migrate")
         }
     }

@@ -61,11 +61,7 @@ public struct RelhubCommand: AsyncParsableCommand {
     /// Checks the options on their own (exit 64 on a bad one, before any config file is read).
     public func validate() throws {
         try DaemonCommand.checkValues(
-            [
-                "--config": config, "--listen": listen, "--state-dir": stateDir,
-                "--token-file": tokenFile, "--log-level": logLevel, "--database": database,
-                "--database-password-file": databasePasswordFile,
-            ],
+            servingOptions + [("--log-level", logLevel), ("--database-password-file", databasePasswordFile)],
             files: ["--config", "--token-file", "--database-password-file"])
         if let database {
             var scratch = HubConfig.defaults(environment: [:])
@@ -116,10 +112,9 @@ public struct RelhubCommand: AsyncParsableCommand {
         }
     }
 
-    /// Whether the serving option `name` was given (``MigrateCommand`` refuses them).
-    func given(_ name: String) -> Bool {
-        let values = ["--config": config, "--listen": listen, "--state-dir": stateDir, "--token-file": tokenFile, "--database": database]
-        return (values[name] ?? nil) != nil
+    /// The options that only serving takes (``MigrateCommand`` refuses them), by name.
+    var servingOptions: [(String, String?)] {
+        [("--config", config), ("--listen", listen), ("--state-dir", stateDir), ("--token-file", tokenFile), ("--database", database)]
     }
 
     /// Where an unusable token file was named, when not by --token-file: the config file or

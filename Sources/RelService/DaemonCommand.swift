@@ -22,6 +22,11 @@ public enum DaemonCommand {
     /// standard input for relctl's files, and a daemon reads its files by path. Runs in
     /// `validate()`, so a bad value exits 64 before any config file is read.
     public static func checkValues(_ options: KeyValuePairs<String, String?>, files: Set<String>) throws {
+        try checkValues(options.map { ($0.key, $0.value) }, files: files)
+    }
+
+    /// ``checkValues(_:files:)`` for options gathered in a list.
+    public static func checkValues(_ options: [(String, String?)], files: Set<String>) throws {
         for (option, value) in options where value?.isEmpty == true {
             throw ValidationError("\(option) \"\": give a value, or leave the option out")
         }

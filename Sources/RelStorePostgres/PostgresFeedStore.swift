@@ -58,11 +58,14 @@ public final class PostgresFeedStore: Sendable {
 
     /// What every connection is set up with: its schema and encoding, and bounds on how long
     /// a statement, a lock wait or an idle transaction may last, so that no client can hold
-    /// the feed's lock for long.
-    public static let startupParameters: [(String, String)] = [
-        ("application_name", "relhub"), ("client_encoding", "UTF8"), ("search_path", "relhub"),
-        ("lock_timeout", "10s"), ("statement_timeout", "60s"), ("idle_in_transaction_session_timeout", "120s"),
-    ]
+    /// the feed's lock for long. `applicationName` is how the server lists the connection
+    /// (`relhub migrate` counts the connections named `relhub` before it copies).
+    public static func startupParameters(applicationName: String = "relhub") -> [(String, String)] {
+        [
+            ("application_name", applicationName), ("client_encoding", "UTF8"), ("search_path", "relhub"),
+            ("lock_timeout", "10s"), ("statement_timeout", "60s"), ("idle_in_transaction_session_timeout", "120s"),
+        ]
+    }
 
     /// The feed's newest position.
     public func feedHead() async throws -> Int64 {

@@ -126,43 +126,50 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// The client's configuration, logging in with `password` (`nil`: none, as peer or trust
     /// authentication on a socket need).
     public func configuration(password: String?) throws -> PostgresClient.Configuration {
-        var config: PostgresClient.Configuration
         switch endpoint {
         case .tcp(let host, let port):
-            // Certificates are always verified; a team CA is added, never a bypass.
-            var settings = TLSConfiguration.makeClientConfiguration()
-            if let rootCertificate { settings.trustRoots = .file(rootCertificate) }
             let mode: PostgresClient.Configuration.TLS
             switch tls {
             case .disable: mode = .disable
-            case .prefer: mode = .prefer(settings)
-            case .require: mode = .require(settings)
-            }
-            config = .init(host: host, port: port, username: user, password: password, database: database, tls: mode)
-        case .socket:
-            config = .init(unixSocketPath: socketPath!, username: user, password: password, database: database)
-        }
-        return config
-    }
-}
-
-extension PostgresLocation {
-    /// The configuration of one connection of its own (outside a client's pool), for checking
-    /// at start-up that the database can be reached and for `relhub migrate`.
-    package func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
-        switch endpoint {
-        case .tcp(let host, let port):
-            var settings = TLSConfiguration.makeClientConfiguration()
-            if let rootCertificate { settings.trustRoots = .file(rootCertificate) }
-            let mode: PostgresConnection.Configuration.TLS
-            switch tls {
-            case .disable: mode = .disable
-            case .prefer: mode = .prefer(try NIOSSLContext(configuration: settings))
-            case .require: mode = .require(try NIOSSLContext(configuration: settings))
+            case .prefer: mode = .prefer(tlsSettings)
+            case .require: mode = .require(tlsSettings)
             }
             return .init(host: host, port: port, username: user, password: password, database: database, tls: mode)
         case .socket:
             return .init(unixSocketPath: socketPath!, username: user, password: password, database: database)
+        }
+    }
+
+    /// The configuration of one connection of its own (outside a client's pool), for checking
+    /// at start-up that the database can be reached and for `relhub migrate`: the same server,
+    /// role and TLS as ``configuration(password:)``, in the types a lone connection takes.
+    package func connectionConfiguration(password: String?) throws -> PostgresConnection.Configuration {
+        switch endpoint {
+        case .tcp(let host, let port):
+            let mode: PostgresConnection.Configuration.TLS
+            switch tls {
+            case .disable: mode = .disable
+            case .prefer: mode = .prefer(try NIOSSLContext(configuration: tlsSettings))
+            case .require: mode = .require(try NIOSSLContext(configuration: tlsSettings))
+            }
+            return .init(host: host, port: port, username: user, password: password, database: database, tls: mode)
+        case .socket:
+            return .init(unixSocketPath: socketPath!, username: user, password: password, database: database)
+        }
+    }
+
+    /// TLS on TCP: certificates are always verified; a team CA is added, never a bypass.
+    private var tlsSettings: TLSConfiguration {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificate { settings.trustRoots = .file(rootCertificate) }
+        return settings
+    }
+
+    /// The server as a person names it: `HOST:PORT`, or the socket file's path.
+    package var endpointDescription: String {
+        switch endpoint {
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .socket: socketPath ?? ""
         }
     }
 }

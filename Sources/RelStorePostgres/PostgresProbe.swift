@@ -17,9 +17,7 @@ package enum PostgresProbe {
     ) async throws -> PostgresConnection {
         var configuration = try location.connectionConfiguration(password: password)
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters.map {
-            $0.0 == "application_name" ? ($0.0, applicationName) : $0
-        }
+        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters(applicationName: applicationName)
         let clock = ContinuousClock()
         let deadline = clock.now + patience
         var said = false
@@ -84,11 +82,7 @@ package struct PostgresConnectError: Error, Sendable, CustomStringConvertible {
             let underlying = error.underlying
             let io = underlying as? IOError ?? (underlying as? NIOConnectionError)?.connectionErrors.last?.error as? IOError
             let timedOut = (underlying as? ChannelError).map { if case .connectTimeout = $0 { true } else { false } } ?? false
-            let endpoint: String
-            switch location.endpoint {
-            case .tcp(let host, let port): endpoint = "\(host):\(port)"
-            case .socket: endpoint = location.socketPath ?? ""
-            }
+            let endpoint = location.endpointDescription
             if let io {
                 reason = "cannot connect to \(endpoint): \(String(cString: strerror(io.errnoCode)))"
             } else {
