@@ -62,22 +62,13 @@ public struct Hub: Sendable {
     /// closed after the last request is answered.
     private func runOnPostgres(_ location: PostgresLocation) async throws {
         let notifier = SystemdNotifier()
-        var configuration = try location.configuration(password: databasePassword)
-        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters()
-        configuration.options.maximumConnections = config.databaseMaxConnections
-        configuration.options.connectTimeout = .seconds(5)
-        // The pool logs each failed connection attempt at info: every few seconds while the
-        // database is down. Requests that fail say so already (503, and the error log).
-        var background = logger
-        background.logLevel = max(logger.logLevel, .warning)
         // A refused password or a missing database is said at once, in PostgreSQL's words.
         let probe = try await PostgresProbe.connect(
             location, password: databasePassword, applicationName: "relhub", patience: .seconds(30), logger: logger)
         try? await probe.close()
-        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await PostgresFeedStore.withClient(
+            location, password: databasePassword, maximumConnections: config.databaseMaxConnections, logger: logger
+        ) { client in
             let upgrade = StartTimeoutExtension(notifier: notifier)
             let store = try await PostgresFeedStore.open(
                 client: client, location: location.description, snapshotIdleSeconds: config.limits.idleTimeoutSeconds + 60, logger: logger)

@@ -95,13 +95,9 @@ struct HubMigration {
 
     /// Reads every page of the feed and its snapshot from both stores and compares them.
     private func compare(_ source: AppDatabase) async throws {
-        var configuration = try location.configuration(password: password)
-        configuration.options.additionalStartupParameters = PostgresFeedStore.startupParameters(applicationName: "relhub migrate")
-        configuration.options.maximumConnections = 2
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await PostgresFeedStore.withClient(
+            location, password: password, applicationName: "relhub migrate", maximumConnections: 2, logger: logger
+        ) { client in
             let copy = try await PostgresFeedStore.open(client: client, location: location.description, logger: logger)
             try await Self.compare(source, copy)
         }

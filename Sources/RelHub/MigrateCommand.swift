@@ -41,8 +41,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func validate() throws {
         try DaemonCommand.checkValues(
-            ["--from": from, "--to": to],
-            files: ["--from", "--database-password-file"])
+            ["--from": from, "--to": to], files: ["--from"])
         do { _ = try PostgresLocation(url: to) } catch { throw ValidationError("--to: \(error.description)") }
         for (option, value) in hub.servingOptions where value != nil {
             throw ValidationError("\(option) is an option of relhub itself, not of relhub migrate")
@@ -51,12 +50,12 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = try PostgresLocation(url: to)
-        // As relhub itself: the option, else the systemd credential (`systemd-run -p LoadCredential=`).
+        // As relhub itself: the option, else its default, the systemd credential
+        // (`systemd-run -p LoadCredential=database-password:…`).
         let option = (shared.databasePasswordFile ?? hub.databasePasswordFile).map(DaemonCommand.absolute)
-        let credential = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"].map { $0 + "/database-password" }
         let password: String?
         do {
-            password = try (option ?? credential.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil })
+            password = try (option ?? HubConfig.defaults(environment: ProcessInfo.processInfo.environment).databasePasswordFile)
                 .map { try SecretFile.readPassword($0) }
         } catch {
             // 64 for the option's file; a credential that cannot be read is not the command line's fault.
