@@ -17,12 +17,18 @@ final class ClientWatch: ChannelInboundHandler, RemovableChannelHandler, @unchec
     /// Marks the client gone, e.g. when a write to it failed.
     func markGone() { lock.withLock { isGone = true } }
 
-    /// Puts a new watch first in `channel`'s pipeline.
+    /// Puts a new watch first in `channel`'s pipeline. A channel that has closed already (the
+    /// client left before the handler ran) gets a watch that says so, not an error: a client
+    /// that goes is never reld's fault.
     static func install(on channel: any Channel) async throws -> ClientWatch {
         let watch = ClientWatch()
-        try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(watch, position: .first)
-        }.get()
+        do {
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(watch, position: .first)
+            }.get()
+        } catch ChannelError.ioOnClosedChannel {
+            watch.markGone()
+        }
         return watch
     }
 

@@ -94,7 +94,7 @@ class Proxy:
             log(f"connection ended: {type(e).__name__}: {e}")
         finally:
             self.save()
-            writer.transport.abort()
+            await close(writer)
 
     async def serve(self, reader, writer):
         cls = self.pick()
@@ -316,6 +316,21 @@ async def send(writer, data, close=True):
     await writer.drain()
     if close and writer.can_write_eof():
         writer.write_eof()  # a clean FIN: what the client sees is exactly what was sent
+
+
+async def close(writer):
+    """Lets what is still buffered reach the client, then closes. abort() alone drops up to the
+    buffer's high-water mark (64 KiB) of the answer's tail, which made a whole answer look cut off
+    (and an oversize one fall under the limit) whenever the client read slowly. A client that
+    reads nothing more is cut off after 10 s."""
+    transport = writer.transport
+    if not transport.is_closing():
+        transport.set_write_buffer_limits(high=0)
+        try:
+            await asyncio.wait_for(writer.drain(), 10)
+        except (asyncio.TimeoutError, OSError):
+            pass
+    transport.abort()
 
 
 def reset(writer):
