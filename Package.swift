@@ -155,6 +155,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "relhub", dependencies: ["RelHub"]),
+        // The convergence property's generated cases, for the tests that run them through each hub store.
+        .target(
+            name: "ConvergenceSimulation",
+            dependencies: ["RelModel", "RelStore", .product(name: "OrderedCollections", package: "swift-collections")],
+            path: "Tests/ConvergenceSimulation"
+        ),
         // Fuzz/ holds inputs found or written while fuzzing, read by path from FuzzRegressionTests.
         .testTarget(
             name: "RelModelTests",
@@ -165,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "RelStoreTests",
             dependencies: [
-                "RelStore", "RelModel",
+                "RelStore", "RelModel", "ConvergenceSimulation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -220,6 +226,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["RelModel", "RelControlAPI", "RelInterchange"], exclude: ["Fuzz"]),
+        // Tests that start the real programs (and PostgreSQL); the one in-process test here is the
+        // convergence property through a PostgreSQL hub, which needs a cluster as these do.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "RelModel", "RelControlAPI", "RelInterchange", "RelStore", "RelStorePostgres", "ConvergenceSimulation",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            exclude: ["Fuzz"]
+        ),
     ]
 )

@@ -1,3 +1,4 @@
+import ConvergenceSimulation
 import Foundation
 import Testing
 
@@ -15,18 +16,6 @@ import Testing
 /// `RELD_PROPERTY_SEED=N` replays one run; `RELD_PG_PROPERTY_CASES=N` sets how many cases it has.
 @Suite("relhub on PostgreSQL, random pushes (property)", .serialized)
 struct PostgresPropertyTests {
-    /// A deterministic generator (SplitMix64), so that a seed replays a run exactly.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One node of a case: its id, the token it pushes with, its next number, its clock, and
     /// the batches it pushed (for replays).
     struct Node {
@@ -41,7 +30,7 @@ struct PostgresPropertyTests {
         let env = ProcessInfo.processInfo.environment
         let seed = env["RELD_PROPERTY_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1 ... .max)
         let cases = env["RELD_PG_PROPERTY_CASES"].flatMap(Int.init) ?? 3
-        var random = Random(state: seed)
+        var random = SplitMix64(seed: seed)
         try withPostgresCluster { cluster in
             let dir = try TempDir()
             defer { dir.remove() }
@@ -69,7 +58,7 @@ struct PostgresPropertyTests {
 
     /// Pushes 40 random batches from 3 nodes into both hubs; each must get the same answer.
     func runCase(
-        _ c: Int, hubs: [String], tokens: [String], random: inout Random, answered: inout [Int: Int], seed: UInt64
+        _ c: Int, hubs: [String], tokens: [String], random: inout SplitMix64, answered: inout [Int: Int], seed: UInt64
     ) throws -> [Node] {
         let start = PostgresHubTests.hlc(-60_000)
         var nodes = (0..<3).map { Node(id: "c\(c)-n\($0)", token: tokens[$0], clock: start) }
@@ -129,7 +118,7 @@ struct PostgresPropertyTests {
 
     /// Walks every page of both hubs with random page sizes, both clock forms and each node's
     /// own changes left out, and reads both snapshots: all must be the same, feed ids aside.
-    func compareFeeds(_ hubs: [String], feedIDs: [String], nodes: [Node], token: String, random: inout Random, seed: UInt64) throws {
+    func compareFeeds(_ hubs: [String], feedIDs: [String], nodes: [Node], token: String, random: inout SplitMix64, seed: UInt64) throws {
         let node = nodes.randomElement(using: &random)!
         let limit = Int.random(in: 10...50, using: &random)
         for query in [

@@ -1,0 +1,26 @@
+/// A deterministic random generator (SplitMix64), so a seed replays a case exactly.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's whole state: equal states give equal sequences.
+    public var state: UInt64
+
+    /// A generator that starts from `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A case that broke the property, and how.
+public struct PropertyFailure: Error, CustomStringConvertible {
+    /// What differs, in words.
+    public var description: String
+
+    /// A failure saying `description`.
+    public init(_ description: String) { self.description = description }
+}
