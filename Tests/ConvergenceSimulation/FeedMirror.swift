@@ -2,8 +2,8 @@ import RelModel
 import RelStore
 
 /// A second hub store that takes every push a case makes, in the same order as the case's
-/// SQLite hub, and then serves the replicas' pulls: so the replicas converge through it, while
-/// the SQLite hub stays the oracle it is compared with after every push and every page.
+/// SQLite hub, and serves the replicas' pulls: so the replicas converge through it, while the
+/// SQLite hub is what it is held to (each push's answer, then the whole log).
 public struct FeedMirror: Sendable {
     /// Checks and merges a batch pushed under `writer` by node `node`, as relhub does.
     public var push: @Sendable (_ changes: [Change], _ writer: String, _ node: String) async throws -> ApplySummary

@@ -9,12 +9,13 @@ import RelStore
 /// One generated case: replicas that make random edits offline, a hub, and a random schedule of
 /// edits and sync steps with pushes lost, repeated and reordered, pages dropped, repeated and
 /// swapped, and clocks set wrong; then a quiet end in which everyone pushes and pulls
-/// everything. The case passes if every replica ends with the hub's records, conflicts and
-/// histories as a replica that only read the feed, and those agree with ``Oracle`` of the hub's log.
+/// everything. The case passes if every replica ends with the records, conflicts and histories
+/// of a replica that only read the feed, and those agree with ``Oracle`` over the hub's log.
 ///
 /// The hub is an SQLite store; with a ``FeedMirror``, every push goes to the mirror too (it
-/// must answer alike) and the replicas pull from the mirror (each page must equal the SQLite
-/// hub's), so they converge through the mirror's store.
+/// must answer alike), the replicas pull from the mirror, and at the end the mirror's log must
+/// hold the SQLite hub's changes in the same order, and its snapshot the same records and
+/// conflicts: so they converge through the mirror's store.
 public enum Simulation {
     static let ids = ["r1", "r2", "r3", "r4"]
     static let titles = ["Visit", "Coup", "Delivery", "Statement"]

@@ -9,8 +9,9 @@ import Testing
 /// The convergence property (`ConvergenceTests` in RelStoreTests) with the hub's feed in
 /// PostgreSQL: the same generated cases, in process, every push given to a `PostgresFeedStore`
 /// as well as to the SQLite hub and answered alike, and every page the replicas pull read from
-/// PostgreSQL and checked against the SQLite hub's. So the replicas converge through the
-/// PostgreSQL store, with the SQLite one as the oracle.
+/// PostgreSQL. So the replicas converge through the PostgreSQL store; at the end its log holds
+/// the SQLite hub's changes in the same order (positions differ: SQLite's skip numbers on
+/// replays), and a replica following its snapshot holds the same records and conflicts.
 ///
 /// Each case running at once has a database of its own (`convergence_N`); a case starts on an
 /// empty one, as the schema is dropped and the feed opened anew.
