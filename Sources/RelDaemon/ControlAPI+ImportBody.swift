@@ -44,6 +44,8 @@ extension ControlAPI {
                 }
             }
             try splitter.finish { try Self.check($0, into: spool) }
+            // The whole body may have come before the client left: still nobody to write it for.
+            if watch?.clientGone == true { throw ImportCancelled(written: 0, received: spool.count) }
         } catch {
             // A client that goes while sending ends the body early: a cancelled import, not a
             // malformed one.

@@ -155,8 +155,6 @@ struct ControlAPI: Sendable {
         let spool: ImportSpool
         do {
             spool = try await receivedImport(request, watch: watch)
-            // The whole body may have come before the client left: still nobody to commit for.
-            if watch.clientGone { throw ImportCancelled(written: 0, received: spool.count) }
         } catch {
             watch.remove(from: channel)
             throw cancellationLogged(error, total: nil, logger: context.logger)
